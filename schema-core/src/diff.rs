@@ -1,0 +1,1 @@
+//! Schema x Schema -> typed changes. (Being built: see docs/architecture.md.)

@@ -1,0 +1,1 @@
+//! The `#[schema(...)]` grammar over syn trees. (Being built: see docs/architecture.md.)

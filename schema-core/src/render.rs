@@ -1,0 +1,1 @@
+//! Steps -> SQL, one renderer per dialect. (Being built: see docs/architecture.md.)

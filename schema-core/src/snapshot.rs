@@ -1,0 +1,1 @@
+//! The committed snapshot file. (Being built: see docs/architecture.md.)

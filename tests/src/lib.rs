@@ -1,0 +1,2 @@
+//! Test support shared by every database test.
+pub mod testdb;
