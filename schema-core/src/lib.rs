@@ -13,6 +13,7 @@ pub mod dialect;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod sql_expr;
 pub mod types;
 
 pub mod diff;
