@@ -1,0 +1,288 @@
+//! Turns a folder, or a list of file names and contents, into checked [`Migration`]s.
+
+use super::DirectiveError;
+use super::{parse_file_name, Directives, FileNameError, Migration, Script, ScriptKind};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// A `.sql` file found in the migrations folder, with its raw content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The file name, without its folder.
+    pub name: String,
+    pub content: String,
+}
+
+/// A problem with the migrations folder; each names the file and says what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResolveError {
+    FolderMissing { path: String },
+    Io { path: String, message: String },
+    NotUtf8 { file: String },
+    BadFileName(FileNameError),
+    MissingDown { up_file: String, expected: String },
+    MissingUp { down_file: String, expected: String },
+    DuplicateVersion { version: i64, files: Vec<String> },
+    Directive { file: String, error: DirectiveError },
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::FolderMissing { path } => write!(
+                f,
+                "migrations folder `{path}` does not exist: create it, or pass the folder's path relative to the package root"
+            ),
+            ResolveError::Io { path, message } => write!(f, "cannot read `{path}`: {message}"),
+            ResolveError::NotUtf8 { file } => write!(
+                f,
+                "`{file}` is not valid UTF-8: save the migration as UTF-8"
+            ),
+            ResolveError::BadFileName(error) => error.fmt(f),
+            ResolveError::MissingDown { up_file, expected } => write!(
+                f,
+                "`{up_file}` has no down migration: add `{expected}` (it may contain only a comment if the migration cannot be reversed)"
+            ),
+            ResolveError::MissingUp { down_file, expected } => write!(
+                f,
+                "`{down_file}` has no up migration: add `{expected}` or remove the down file"
+            ),
+            ResolveError::DuplicateVersion { version, files } => write!(
+                f,
+                "migration number {version} is used by more than one migration ({}): renumber one of them above the highest number (two branches probably added a migration each)",
+                files.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            ),
+            ResolveError::Directive { file, error } => write!(f, "`{file}`, {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// Reads every migration in `dir`. Files not ending in `.sql`, hidden files and folders are
+/// ignored (the snapshot lives beside the migrations). All problems are reported, not only
+/// the first.
+pub fn read_dir(dir: &Path) -> Result<Vec<Migration>, Vec<ResolveError>> {
+    let display = dir.display().to_string();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![ResolveError::FolderMissing { path: display }])
+        }
+        Err(error) => {
+            return Err(vec![ResolveError::Io {
+                path: display,
+                message: error.to_string(),
+            }])
+        }
+    };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for entry in entries {
+        match read_entry(entry) {
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => {}
+            Err(error) => errors.push(error),
+        }
+    }
+    match resolve_files(files) {
+        Ok(migrations) if errors.is_empty() => Ok(migrations),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            Err(errors)
+        }
+    }
+}
+
+fn read_entry(
+    entry: std::io::Result<std::fs::DirEntry>,
+) -> Result<Option<SourceFile>, ResolveError> {
+    let io = |path: &Path, error: std::io::Error| ResolveError::Io {
+        path: path.display().to_string(),
+        message: error.to_string(),
+    };
+    let entry = entry.map_err(|e| io(Path::new("<migrations folder>"), e))?;
+    let path = entry.path();
+    let name = entry.file_name().to_string_lossy().into_owned();
+    if name.starts_with('.') || !name.ends_with(".sql") || path.is_dir() {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+    let content =
+        String::from_utf8(bytes).map_err(|_| ResolveError::NotUtf8 { file: name.clone() })?;
+    Ok(Some(SourceFile { name, content }))
+}
+
+/// Pairs up and checks migration files given by name and content; sorted by version.
+pub fn resolve_files(files: Vec<SourceFile>) -> Result<Vec<Migration>, Vec<ResolveError>> {
+    let mut errors = Vec::new();
+    let mut by_version: BTreeMap<i64, Vec<(String, ScriptKind, SourceFile)>> = BTreeMap::new();
+    for file in files {
+        match parse_file_name(&file.name) {
+            Ok(name) => by_version
+                .entry(name.version)
+                .or_default()
+                .push((name.slug, name.kind, file)),
+            Err(error) => errors.push(ResolveError::BadFileName(error)),
+        }
+    }
+    let mut migrations = Vec::new();
+    for (version, mut files) in by_version {
+        files.sort_by(|a, b| a.2.name.cmp(&b.2.name));
+        match pair(version, files) {
+            Ok(migration) => migrations.push(migration),
+            Err(error) => errors.push(error),
+        }
+    }
+    for migration in &migrations {
+        for script in [&migration.up, &migration.down] {
+            if let Err(error) = Directives::parse(&script.sql) {
+                errors.push(ResolveError::Directive {
+                    file: script.file.to_string(),
+                    error,
+                });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(migrations)
+    } else {
+        Err(errors)
+    }
+}
+
+fn pair(
+    version: i64,
+    files: Vec<(String, ScriptKind, SourceFile)>,
+) -> Result<Migration, ResolveError> {
+    let slugs: Vec<&String> = files.iter().map(|(slug, ..)| slug).collect();
+    let kinds: Vec<ScriptKind> = files.iter().map(|(_, kind, _)| *kind).collect();
+    if files.len() > 2 || (files.len() == 2 && (slugs[0] != slugs[1] || kinds[0] == kinds[1])) {
+        return Err(ResolveError::DuplicateVersion {
+            version,
+            files: files.into_iter().map(|(.., file)| file.name).collect(),
+        });
+    }
+    let mut up = None;
+    let mut down = None;
+    let mut slug = String::new();
+    for (file_slug, kind, file) in files {
+        slug = file_slug;
+        let script = Script::from_content(Cow::Owned(file.name), &file.content);
+        match kind {
+            ScriptKind::Up => up = Some(script),
+            ScriptKind::Down => down = Some(script),
+        }
+    }
+    match (up, down) {
+        (Some(up), Some(down)) => Ok(Migration {
+            version,
+            name: Cow::Owned(slug),
+            up,
+            down,
+        }),
+        (Some(up), None) => Err(ResolveError::MissingDown {
+            expected: partner(&up.file, ScriptKind::Up),
+            up_file: up.file.into_owned(),
+        }),
+        (None, Some(down)) => Err(ResolveError::MissingUp {
+            expected: partner(&down.file, ScriptKind::Down),
+            down_file: down.file.into_owned(),
+        }),
+        (None, None) => unreachable!("a version is only recorded with at least one file"),
+    }
+}
+
+fn partner(file: &str, kind: ScriptKind) -> String {
+    parse_file_name(file)
+        .map(|name| name.partner(file))
+        .unwrap_or_else(|_| format!("the {kind:?} file for `{file}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, content: &str) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            content: content.into(),
+        }
+    }
+
+    #[test]
+    fn pairs_files_and_sorts_by_version() {
+        let migrations = resolve_files(vec![
+            file("0002_b.down.sql", "DROP TABLE b;"),
+            file("0001_a.up.sql", "\u{feff}CREATE TABLE a (id int);\r\n"),
+            file("0002_b.up.sql", "CREATE TABLE b (id int);"),
+            file("0001_a.down.sql", "DROP TABLE a;"),
+        ])
+        .unwrap();
+        assert_eq!(migrations.len(), 2);
+        assert_eq!((migrations[0].version, &*migrations[0].name), (1, "a"));
+        assert_eq!(migrations[0].up.sql, "CREATE TABLE a (id int);\n");
+        assert_eq!(migrations[0].up.file, "0001_a.up.sql");
+        assert_eq!(migrations[1].down.sql, "DROP TABLE b;");
+    }
+
+    #[test]
+    fn reports_every_problem_naming_the_files() {
+        let errors = resolve_files(vec![
+            file("0001_a.up.sql", ""),
+            file("0002_b.down.sql", ""),
+            file("0003_c.up.sql", ""),
+            file("0003_c.down.sql", ""),
+            file("0003_d.up.sql", ""),
+            file("x.sql", ""),
+            file("0004_e.up.sql", "-- schema:bogus\n"),
+            file("0004_e.down.sql", ""),
+        ])
+        .unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 5, "{text:#?}");
+        assert!(text
+            .iter()
+            .any(|t| t.contains("`x.sql` is not a migration file name")));
+        assert!(text
+            .iter()
+            .any(|t| t.contains("`0001_a.up.sql` has no down migration: add `0001_a.down.sql`")));
+        assert!(text
+            .iter()
+            .any(|t| t.contains("`0002_b.down.sql` has no up migration: add `0002_b.up.sql`")));
+        assert!(text
+            .iter()
+            .any(|t| t.contains("number 3") && t.contains("`0003_d.up.sql`")));
+        assert!(text
+            .iter()
+            .any(|t| t.contains("`0004_e.up.sql`, line 1: unknown directive")));
+    }
+
+    #[test]
+    fn reads_a_folder_ignoring_other_files() {
+        let dir = std::env::temp_dir().join(format!("schema-core-resolve-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("nested")).unwrap();
+        std::fs::write(dir.join("0001_a.up.sql"), "SELECT 1;").unwrap();
+        std::fs::write(dir.join("0001_a.down.sql"), "SELECT 2;").unwrap();
+        std::fs::write(dir.join("snapshot.json"), "{}").unwrap();
+        std::fs::write(dir.join(".0009_hidden.up.sql"), "").unwrap();
+        let result = read_dir(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let migrations = result.unwrap();
+        assert_eq!(migrations.len(), 1);
+        assert_eq!(
+            migrations[0].up.checksum,
+            super::super::Checksum::of("SELECT 1;")
+        );
+    }
+
+    #[test]
+    fn a_missing_folder_says_so() {
+        let errors = read_dir(Path::new("/nonexistent/schema-migrations")).unwrap_err();
+        assert!(matches!(errors[0], ResolveError::FolderMissing { .. }));
+    }
+}
