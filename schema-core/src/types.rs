@@ -13,7 +13,11 @@ pub struct Unmappable {
 /// The SQL type of `ty` in `dialect`. `auto_increment_key` marks a SQLite rowid-alias key,
 /// which must be spelled `integer`. Enum columns are resolved by the caller (they need the
 /// enum's values on MySQL); here they map to their type name (PostgreSQL) or `text` (SQLite).
-pub fn sql_type(ty: &TypeDecl, dialect: Dialect, auto_increment_key: bool) -> Result<String, Unmappable> {
+pub fn sql_type(
+    ty: &TypeDecl,
+    dialect: Dialect,
+    auto_increment_key: bool,
+) -> Result<String, Unmappable> {
     use Dialect::*;
     use TypeDecl as T;
     let s = match (ty, dialect) {
@@ -181,6 +185,40 @@ fn fold_alias(base: &str, dialect: Dialect) -> String {
     format!("{folded}{args}")
 }
 
+/// Codes that identify the Rust type a field's type was read as, shared by the grammar (which
+/// computes the code it expects from a type's name) and `schema_runtime::__private::SqlKind`
+/// (which the compiler evaluates for the real type). A derive compares the two at compile time.
+///
+/// A code is a base kind shifted left by two bits, with wrappers stacked on top:
+/// `option(k) = k << 2 | 1`, `vec(k) = k << 2 | 2`, so every layered type has one code.
+pub mod kind {
+    pub const U8: u64 = 1 << 2;
+    pub const BOOL: u64 = 2 << 2;
+    pub const I16: u64 = 3 << 2;
+    pub const I32: u64 = 4 << 2;
+    pub const I64: u64 = 5 << 2;
+    pub const F32: u64 = 6 << 2;
+    pub const F64: u64 = 7 << 2;
+    pub const STRING: u64 = 8 << 2;
+    pub const UUID: u64 = 9 << 2;
+    pub const DATE: u64 = 10 << 2;
+    pub const TIME: u64 = 11 << 2;
+    pub const DATE_TIME: u64 = 12 << 2;
+    pub const DATE_TIME_TZ: u64 = 13 << 2;
+    pub const DECIMAL: u64 = 14 << 2;
+    pub const JSON: u64 = 15 << 2;
+    /// A `#[derive(Enum)]` enum.
+    pub const ENUM: u64 = 16 << 2;
+
+    pub const fn option(inner: u64) -> u64 {
+        (inner << 2) | 1
+    }
+
+    pub const fn vec(inner: u64) -> u64 {
+        (inner << 2) | 2
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,33 +250,107 @@ mod tests {
         }
         assert_eq!(sql_type(&T::I64, Sqlite, true).unwrap(), "integer");
         assert_eq!(sql_type(&T::Decimal, Postgres, false).unwrap(), "numeric");
-        assert_eq!(sql_type(&T::Decimal, Mysql, false).unwrap(), "decimal(65,30)");
-        assert!(sql_type(&T::Decimal, Sqlite, false).unwrap_err().message.contains("sql_type"));
-        assert_eq!(sql_type(&T::Array(Box::new(T::I32)), Postgres, false).unwrap(), "integer[]");
+        assert_eq!(
+            sql_type(&T::Decimal, Mysql, false).unwrap(),
+            "decimal(65,30)"
+        );
+        assert!(sql_type(&T::Decimal, Sqlite, false)
+            .unwrap_err()
+            .message
+            .contains("sql_type"));
+        assert_eq!(
+            sql_type(&T::Array(Box::new(T::I32)), Postgres, false).unwrap(),
+            "integer[]"
+        );
         assert!(sql_type(&T::Array(Box::new(T::I32)), Sqlite, false).is_err());
         assert!(sql_type(&T::Array(Box::new(T::I32)), Mysql, false).is_err());
-        assert_eq!(sql_type(&T::Enum("user_role".into()), Postgres, false).unwrap(), "user_role");
-        assert_eq!(sql_type(&T::Enum("user_role".into()), Sqlite, false).unwrap(), "text");
+        assert_eq!(
+            sql_type(&T::Enum("user_role".into()), Postgres, false).unwrap(),
+            "user_role"
+        );
+        assert_eq!(
+            sql_type(&T::Enum("user_role".into()), Sqlite, false).unwrap(),
+            "text"
+        );
     }
 
     #[test]
     fn normalizes_aliases() {
-        assert_eq!(normalize_sql_type("VARCHAR( 320 )", Postgres), "varchar(320)");
-        assert_eq!(normalize_sql_type("character varying(20)", Postgres), "varchar(20)");
-        assert_eq!(normalize_sql_type("timestamp with time zone", Postgres), "timestamptz");
-        assert_eq!(normalize_sql_type("timestamp(3) with time zone", Postgres), "timestamptz(3)");
-        assert_eq!(normalize_sql_type("timestamp without time zone", Postgres), "timestamp");
+        assert_eq!(
+            normalize_sql_type("VARCHAR( 320 )", Postgres),
+            "varchar(320)"
+        );
+        assert_eq!(
+            normalize_sql_type("character varying(20)", Postgres),
+            "varchar(20)"
+        );
+        assert_eq!(
+            normalize_sql_type("timestamp with time zone", Postgres),
+            "timestamptz"
+        );
+        assert_eq!(
+            normalize_sql_type("timestamp(3) with time zone", Postgres),
+            "timestamptz(3)"
+        );
+        assert_eq!(
+            normalize_sql_type("timestamp without time zone", Postgres),
+            "timestamp"
+        );
         assert_eq!(normalize_sql_type("INT4", Postgres), "integer");
         assert_eq!(normalize_sql_type("int8[]", Postgres), "bigint[]");
-        assert_eq!(normalize_sql_type("Numeric(10, 2)", Postgres), "numeric(10,2)");
+        assert_eq!(
+            normalize_sql_type("Numeric(10, 2)", Postgres),
+            "numeric(10,2)"
+        );
         assert_eq!(normalize_sql_type("\"MyType\"", Postgres), "\"MyType\"");
         assert_eq!(normalize_sql_type("INTEGER", Mysql), "int");
         assert_eq!(normalize_sql_type("VARCHAR(50)", Sqlite), "varchar(50)");
     }
 
     #[test]
+    fn kind_codes_are_distinct_per_layering() {
+        use super::kind::*;
+        let bases = [
+            U8,
+            BOOL,
+            I16,
+            I32,
+            I64,
+            F32,
+            F64,
+            STRING,
+            UUID,
+            DATE,
+            TIME,
+            DATE_TIME,
+            DATE_TIME_TZ,
+            DECIMAL,
+            JSON,
+            ENUM,
+        ];
+        let mut all: Vec<u64> = Vec::new();
+        for b in bases {
+            all.extend([
+                b,
+                option(b),
+                vec(b),
+                option(vec(b)),
+                vec(option(b)),
+                vec(vec(b)),
+            ]);
+        }
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n);
+    }
+
+    #[test]
     fn quotes_literals() {
         assert_eq!(quote_literal("it's"), "'it''s'");
-        assert_eq!(mysql_enum_type(&["a".into(), "b'c".into()]), "enum('a','b''c')");
+        assert_eq!(
+            mysql_enum_type(&["a".into(), "b'c".into()]),
+            "enum('a','b''c')"
+        );
     }
 }

@@ -1,0 +1,120 @@
+//! The package-level step: resolves type names the grammar could not map by themselves to
+//! the package's `#[derive(Enum)]` enums, and checks names that must be unique in a package.
+
+use super::file::FileRead;
+use super::ty::{cannot_map_message, shown};
+use crate::decl::{Declarations, EnumDecl, TypeDecl};
+use std::collections::BTreeMap;
+
+/// The declarations of a package and every error found reading or linking it, each paired
+/// with the key of the file it belongs to.
+#[derive(Clone, Debug)]
+pub struct Linked<K> {
+    pub declarations: Declarations,
+    pub errors: Vec<(K, syn::Error)>,
+}
+
+/// Links the files of one package. `K` identifies a file (a path, an index): errors come back
+/// with the key of the file whose spans they carry.
+pub fn link<K: Clone>(files: Vec<(K, FileRead)>) -> Linked<K> {
+    let mut errors: Vec<(K, syn::Error)> = Vec::new();
+    let mut enums_by_rust: BTreeMap<String, Vec<EnumDecl>> = BTreeMap::new();
+    let mut enum_sql_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut declarations = Declarations::default();
+
+    for (key, file) in &files {
+        for read in &file.enums {
+            let decl = &read.decl;
+            match enum_sql_names.get(&decl.name) {
+                Some(first) if *first != decl.rust_name => errors.push((
+                    key.clone(),
+                    syn::Error::new(
+                        read.span,
+                        format!(
+                            "SQL enum type `{}` is declared twice, by `{first}` and by `{}`: give one another `#[schema(name = \"...\")]`",
+                            decl.name, decl.rust_name
+                        ),
+                    ),
+                )),
+                _ => {
+                    enum_sql_names.insert(decl.name.clone(), decl.rust_name.clone());
+                }
+            }
+            let same_name = enums_by_rust.entry(decl.rust_name.clone()).or_default();
+            if !same_name.contains(decl) {
+                same_name.push(decl.clone());
+                declarations.enums.push(decl.clone());
+            }
+        }
+    }
+
+    let mut table_names: BTreeMap<String, String> = BTreeMap::new();
+    for (key, file) in files {
+        errors.extend(file.errors.into_iter().map(|e| (key.clone(), e)));
+        for read in file.tables {
+            let mut decl = read.decl;
+            if let Some(first) = table_names.get(&decl.name) {
+                errors.push((
+                    key.clone(),
+                    syn::Error::new(
+                        read.span,
+                        format!(
+                            "table `{}` is declared twice, by `{first}` and by `{}`: give one another `#[schema(table = \"...\")]`",
+                            decl.name, decl.rust_name
+                        ),
+                    ),
+                ));
+            } else {
+                table_names.insert(decl.name.clone(), decl.rust_name.clone());
+            }
+            for (column, read_column) in decl.columns.iter_mut().zip(&read.columns) {
+                let Some(unresolved) = read_column
+                    .read
+                    .as_ref()
+                    .and_then(|r| r.unresolved.as_ref())
+                else {
+                    continue;
+                };
+                match enums_by_rust.get(&unresolved.name).map(Vec::as_slice) {
+                    Some([only]) => set_enum_name(&mut column.ty, &only.name),
+                    Some(several) => {
+                        let names: Vec<String> =
+                            several.iter().map(|e| format!("`{}`", e.name)).collect();
+                        errors.push((
+                            key.clone(),
+                            syn::Error::new_spanned(
+                                &unresolved.leaf,
+                                format!(
+                                    "`{}` names several `#[derive(Enum)]` enums in this package ({}): rename one, or add `#[schema(sql_type = \"...\")]`",
+                                    unresolved.name,
+                                    names.join(", ")
+                                ),
+                            ),
+                        ));
+                    }
+                    None => errors.push((
+                        key.clone(),
+                        syn::Error::new_spanned(
+                            &unresolved.leaf,
+                            cannot_map_message(&shown(&unresolved.leaf)),
+                        ),
+                    )),
+                }
+            }
+            declarations.tables.push(decl);
+        }
+    }
+    Linked {
+        declarations,
+        errors,
+    }
+}
+
+/// Replaces the innermost `Enum(<Rust name>)` placeholder with the SQL type name.
+fn set_enum_name(ty: &mut TypeDecl, sql_name: &str) {
+    match ty {
+        TypeDecl::Array(inner) => set_enum_name(inner, sql_name),
+        TypeDecl::Enum(name) => *name = sql_name.to_string(),
+        _ => {}
+    }
+}
