@@ -1,2 +1,3 @@
 //! Test support shared by every database test.
+pub mod build;
 pub mod testdb;

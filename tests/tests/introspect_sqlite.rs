@@ -1,0 +1,254 @@
+//! Hand-written SQLite DDL, introspected, compared with a hand-built model.
+
+use schema_core::model::{
+    Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, Unique,
+};
+use schema_core::Dialect;
+use schema_runtime::introspect;
+use schema_tests::testdb;
+use sqlx::{AssertSqlSafe, SqlitePool};
+
+fn column(name: &str, ty: &str, nullable: bool, default: Option<&str>) -> Column {
+    Column {
+        name: name.into(),
+        ty: ty.into(),
+        nullable,
+        default: default.map(Into::into),
+        auto_increment: false,
+    }
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn empty_table(name: &str, columns: Vec<Column>) -> Table {
+    Table {
+        name: name.into(),
+        columns,
+        primary_key: None,
+        uniques: vec![],
+        indexes: vec![],
+        foreign_keys: vec![],
+        checks: vec![],
+    }
+}
+
+async fn introspect_ddl(ddl: &str) -> Schema {
+    let db = testdb::sqlite();
+    let pool = SqlitePool::connect(&db.url).await.expect("open the test database");
+    sqlx::raw_sql(AssertSqlSafe(ddl.to_string()))
+        .execute(&pool)
+        .await
+        .expect("apply the test DDL");
+    let schema = introspect::sqlite(&pool).await.expect("introspect");
+    pool.close().await;
+    schema
+}
+
+const USERS_DDL: &str = r#"
+CREATE TABLE "orgs" (
+    "id" integer NOT NULL CONSTRAINT "orgs_pkey" PRIMARY KEY AUTOINCREMENT,
+    "name" varchar(100) NOT NULL
+);
+CREATE TABLE "users" (
+    "id" bigint NOT NULL,
+    "email" text NOT NULL,
+    "display_name" text,
+    "org_id" integer NOT NULL,
+    "created_at" datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "age" integer NOT NULL DEFAULT 0,
+    "balance" bigint NOT NULL DEFAULT -1,
+    "role" text NOT NULL DEFAULT 'member' CONSTRAINT "users_role_check" CHECK ("role" IN ('admin', 'member', 'read-only')),
+    "nickname" VARCHAR(320) DEFAULT 'it''s',
+    "type" text NOT NULL,
+    "score" real DEFAULT 1.50,
+    "active" boolean NOT NULL DEFAULT true,
+    "blob" blob,
+    CONSTRAINT "users_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "users_email_key" UNIQUE ("email"),
+    CONSTRAINT "users_org_id_email_key" UNIQUE ("org_id", "email"),
+    CONSTRAINT "users_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "orgs" ("id") ON DELETE CASCADE ON UPDATE RESTRICT,
+    CONSTRAINT "users_age_ok" CHECK ((age >= 0) AND (age < 200))
+);
+CREATE INDEX "users_created_at_idx" ON "users" ("created_at");
+CREATE INDEX "users_org_id_created_at_idx" ON "users" ("org_id", "created_at");
+CREATE UNIQUE INDEX "users_live_email_idx" ON "users" ("email") WHERE "display_name" IS NOT NULL;
+CREATE TABLE "_schema_migrations" ("version" integer PRIMARY KEY);
+CREATE TABLE "_sqlx_migrations" ("version" integer PRIMARY KEY);
+"#;
+
+#[tokio::test]
+async fn types_defaults_keys_indexes_checks() {
+    let schema = introspect_ddl(USERS_DDL).await;
+
+    let mut want = Schema::empty(Dialect::Sqlite);
+    let mut orgs = empty_table(
+        "orgs",
+        vec![
+            Column {
+                auto_increment: true,
+                ..column("id", "integer", false, None)
+            },
+            column("name", "varchar(100)", false, None),
+        ],
+    );
+    orgs.primary_key = Some(PrimaryKey {
+        name: "orgs_pkey".into(),
+        columns: strings(&["id"]),
+    });
+    let mut users = empty_table(
+        "users",
+        vec![
+            column("id", "bigint", false, None),
+            column("email", "text", false, None),
+            column("display_name", "text", true, None),
+            column("org_id", "integer", false, None),
+            column("created_at", "datetime", false, Some("CURRENT_TIMESTAMP")),
+            column("age", "integer", false, Some("0")),
+            column("balance", "bigint", false, Some("-1")),
+            column("role", "text", false, Some("'member'")),
+            column("nickname", "varchar(320)", true, Some("'it''s'")),
+            column("type", "text", false, None),
+            column("score", "real", true, Some("1.5")),
+            column("active", "boolean", false, Some("true")),
+            column("blob", "blob", true, None),
+        ],
+    );
+    users.primary_key = Some(PrimaryKey {
+        name: "users_pkey".into(),
+        columns: strings(&["id"]),
+    });
+    users.uniques = vec![
+        Unique {
+            name: "users_email_key".into(),
+            columns: strings(&["email"]),
+        },
+        Unique {
+            name: "users_org_id_email_key".into(),
+            columns: strings(&["org_id", "email"]),
+        },
+    ];
+    users.indexes = vec![
+        Index {
+            name: "users_created_at_idx".into(),
+            columns: strings(&["created_at"]),
+            unique: false,
+            predicate: None,
+        },
+        Index {
+            name: "users_live_email_idx".into(),
+            columns: strings(&["email"]),
+            unique: true,
+            predicate: Some("display_name IS NOT NULL".into()),
+        },
+        Index {
+            name: "users_org_id_created_at_idx".into(),
+            columns: strings(&["org_id", "created_at"]),
+            unique: false,
+            predicate: None,
+        },
+    ];
+    users.foreign_keys = vec![ForeignKey {
+        name: "users_org_id_fkey".into(),
+        columns: strings(&["org_id"]),
+        ref_table: "orgs".into(),
+        ref_columns: strings(&["id"]),
+        on_delete: FkAction::Cascade,
+        on_update: FkAction::Restrict,
+    }];
+    users.checks = vec![
+        Check {
+            name: "users_age_ok".into(),
+            expr: "age >= 0 AND age < 200".into(),
+        },
+        Check {
+            name: "users_role_check".into(),
+            expr: "role IN ('admin', 'member', 'read-only')".into(),
+        },
+    ];
+    want.tables.insert("orgs".into(), orgs);
+    want.tables.insert("users".into(), users);
+    assert_eq!(schema, want);
+}
+
+const ODD_NAMES_DDL: &str = r#"
+CREATE TABLE "select" (
+    "from" integer NOT NULL,
+    "order" integer NOT NULL,
+    "Mixed Case" text,
+    PRIMARY KEY ("from", "order"),
+    CHECK ("order" IN (1, 2))
+);
+CREATE INDEX "select_order_idx" ON "select" ("order");
+CREATE TABLE categories (
+    id integer PRIMARY KEY,
+    parent_id integer REFERENCES categories ON DELETE SET NULL,
+    code text UNIQUE
+);
+CREATE TABLE a_table_with_a_name_much_longer_than_postgres_would_ever_allow_for_an_identifier (
+    x integer NOT NULL DEFAULT 7
+);
+"#;
+
+#[tokio::test]
+async fn unnamed_constraints_get_default_names_and_odd_names_survive() {
+    let schema = introspect_ddl(ODD_NAMES_DDL).await;
+    let long = "a_table_with_a_name_much_longer_than_postgres_would_ever_allow_for_an_identifier";
+
+    let mut want = Schema::empty(Dialect::Sqlite);
+    let mut select = empty_table(
+        "select",
+        vec![
+            column("from", "integer", false, None),
+            column("order", "integer", false, None),
+            column("Mixed Case", "text", true, None),
+        ],
+    );
+    select.primary_key = Some(PrimaryKey {
+        name: "select_pkey".into(),
+        columns: strings(&["from", "order"]),
+    });
+    select.indexes = vec![Index {
+        name: "select_order_idx".into(),
+        columns: strings(&["order"]),
+        unique: false,
+        predicate: None,
+    }];
+    select.checks = vec![Check {
+        name: "select_check".into(),
+        expr: "\"order\" IN (1, 2)".into(),
+    }];
+    let mut categories = empty_table(
+        "categories",
+        vec![
+            // A rowid alias: never NULL, though the text does not say NOT NULL.
+            column("id", "integer", false, None),
+            column("parent_id", "integer", true, None),
+            column("code", "text", true, None),
+        ],
+    );
+    categories.primary_key = Some(PrimaryKey {
+        name: "categories_pkey".into(),
+        columns: strings(&["id"]),
+    });
+    categories.uniques = vec![Unique {
+        name: "categories_code_key".into(),
+        columns: strings(&["code"]),
+    }];
+    categories.foreign_keys = vec![ForeignKey {
+        name: "categories_parent_id_fkey".into(),
+        columns: strings(&["parent_id"]),
+        ref_table: "categories".into(),
+        ref_columns: strings(&["id"]),
+        on_delete: FkAction::SetNull,
+        on_update: FkAction::NoAction,
+    }];
+    want.tables.insert("select".into(), select);
+    want.tables.insert("categories".into(), categories);
+    want.tables.insert(
+        long.into(),
+        empty_table(long, vec![column("x", "integer", false, Some("7"))]),
+    );
+    assert_eq!(schema, want);
+}
