@@ -3,7 +3,14 @@
 pub use schema_core::decl;
 pub use schema_core::model;
 pub use schema_core::Dialect;
+pub use describe::{Enum, Table};
 pub use schema_macros::{Enum, Table};
+
+mod describe;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
 
 /// Reading a live database back into the schema model.
 #[cfg(feature = "_db")]

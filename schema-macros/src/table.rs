@@ -1,0 +1,97 @@
+//! `#[derive(Table)]`: implements `schema_runtime::Table` and proves, per field, that the real
+//! type is the one the grammar read from its name.
+
+use crate::{fallback, tokens};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use schema_core::grammar::{self, ReadColumn};
+use syn::spanned::Spanned;
+use syn::DeriveInput;
+
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let read = match grammar::table(input) {
+        Ok(read) => read,
+        Err(errors) => return fallback::table(input, errors),
+    };
+    let ident = &input.ident;
+    let decl = tokens::table_decl(&read.decl, &read.columns);
+    let proofs = read.columns.iter().filter_map(proof);
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl ::schema_runtime::Table for #ident {
+                fn table() -> ::schema_runtime::__private::decl::TableDecl {
+                    #decl
+                }
+            }
+            #(#proofs)*
+        };
+    }
+}
+
+/// A compile-time assertion that the field's real type has the kind its name was read as.
+/// A type with no kind at all fails on the trait bound instead, with the trait's own message.
+fn proof(column: &ReadColumn) -> Option<TokenStream> {
+    let read = column.read.as_ref()?;
+    let ty = &column.ty;
+    let field = grammar_field_name(column);
+    let written = grammar::shown(ty);
+    let message = match &read.unresolved {
+        Some(unresolved) => format!(
+            "field `{field}`: cargo-schema reads `{}` as a `#[derive(Enum)]` enum, but the real type is not one: derive `Enum` for it, or add `#[schema(sql_type = \"...\")]`",
+            unresolved.name
+        ),
+        None => format!(
+            "field `{field}`: cargo-schema reads `{written}` as `{}` by its name, but the real type is something else: use the real type's name, or add `#[schema(sql_type = \"...\")]`",
+            read.reads_as
+        ),
+    };
+    let kind = read.kind;
+    Some(quote_spanned! {ty.span()=>
+        const _: () = {
+            if <#ty as ::schema_runtime::__private::SqlKind>::KIND != #kind {
+                ::core::panic!(#message);
+            }
+        };
+    })
+}
+
+fn grammar_field_name(column: &ReadColumn) -> String {
+    schema_core::naming::unraw(&column.field.to_string()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proves_each_read_field_and_not_sql_type_fields() {
+        let input: DeriveInput = syn::parse_quote! {
+            struct User {
+                id: uuid::Uuid,
+                #[schema(sql_type = "citext")]
+                email: String,
+                role: Option<Role>,
+            }
+        };
+        let out = derive(&input).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        assert_eq!(out.matches("SqlKind > :: KIND").count(), 2, "{out}");
+        assert!(out.contains("field `id`: cargo-schema reads `uuid::Uuid` as `uuid::Uuid`"));
+        assert!(out.contains("field `role`: cargo-schema reads `Role` as a `#[derive(Enum)]` enum"));
+        assert!(out.contains("ENUM_NAME"));
+    }
+
+    #[test]
+    fn mistakes_become_errors_with_a_fallback_impl() {
+        let input: DeriveInput = syn::parse_quote! {
+            struct User {
+                #[schema(primary_ky)]
+                id: i64,
+            }
+        };
+        let out = derive(&input).to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("fallback_table"), "{out}");
+    }
+}
