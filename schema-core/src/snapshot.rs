@@ -28,7 +28,7 @@ pub struct Snapshot {
 /// One migration as it was recorded when it was written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainEntry {
-    pub version: u64,
+    pub version: i64,
     /// The slug: `add_posts` for `0002_add_posts.up.sql`.
     pub name: String,
     /// The [`ChainEntry::id`] of the migration this one was written on top of (`None`: the first).
@@ -71,7 +71,7 @@ impl Snapshot {
     }
 
     /// The version the next migration gets.
-    pub fn next_version(&self) -> u64 {
+    pub fn next_version(&self) -> i64 {
         self.migrations.iter().map(|m| m.version).max().unwrap_or(0) + 1
     }
 
