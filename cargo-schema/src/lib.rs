@@ -1,6 +1,48 @@
-//! cargo schema: the command-line front end.
+//! cargo schema: the command-line front end of cargo-schema.
+//!
+//! `main` calls [`main_impl`], which parses the command line, runs one command from
+//! [`commands`] and turns its outcome into an exit status (see [`exit_code`]). Semver covers the
+//! binary's behaviour, not this library's API.
 
+pub mod chain_check;
+pub mod cli;
+pub mod commands;
+pub mod conflict;
+pub mod diagnostic;
+pub mod error;
+pub mod exit_code;
+pub mod migration_dir;
+pub mod output;
+pub mod package;
+pub mod problem;
+pub mod replay;
+pub mod snapshot_file;
+pub mod source;
+pub mod structs;
+
+use clap::Parser;
+
+/// Runs `cargo schema` with the process's arguments; returns the exit status.
 pub fn main_impl() -> i32 {
-    eprintln!("cargo-schema: not built yet");
-    2
+    let cli::Cargo::Schema(args) = match cli::Cargo::try_parse() {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit_code::ERROR
+            } else {
+                exit_code::OK
+            };
+        }
+    };
+    let mut out = output::Output::new(&args.output);
+    let code = match commands::run(&args, &mut out) {
+        Ok(code) => code,
+        Err(error) => {
+            out.error(&error);
+            exit_code::ERROR
+        }
+    };
+    out.flush();
+    code
 }

@@ -1,0 +1,274 @@
+//! `cargo schema generate`: diff the structs against the snapshot and write the next
+//! migration (up and down files) and the updated snapshot. Destructive changes are refused
+//! unless acknowledged with `--allow-destructive`, and the acknowledgement is written into the
+//! migration as a comment.
+
+use crate::cli::PackageArgs;
+use crate::error::CliError;
+use crate::exit_code;
+use crate::migration_dir::{self, file_names, slug_from_name};
+use crate::output::{display_path, Output, BOLD};
+use crate::package::{self, SchemaTarget};
+use crate::snapshot_file::{self, write_atomically};
+use crate::structs;
+use schema_core::generate::{ChangeReport, Generated};
+use schema_core::migrations::Checksum;
+use schema_core::plan::RiskLevel;
+use schema_core::snapshot::{ChainEntry, MigrationKind, Snapshot};
+use serde_json::{json, Value};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 written or nothing to do, 1 refused (unacknowledged destructive change), 2 error."
+)]
+pub struct Args {
+    /// Name of the migration (default: derived from the changes).
+    #[arg(long, value_name = "SLUG")]
+    pub name: Option<String>,
+    /// Acknowledge destructive changes (dropped tables, columns, values); recorded in the migration.
+    #[arg(long)]
+    pub allow_destructive: bool,
+}
+
+/// What generating one target came to, before anything is written.
+struct Outcome {
+    target: SchemaTarget,
+    snapshot: Snapshot,
+    code: schema_core::model::Schema,
+    generated: Option<Generated>,
+}
+
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+    let name = args.name.as_deref().map(slug_from_name).transpose()?;
+    let selected = package::select(packages)?;
+    // Everything is computed before anything is written: one bad target writes nothing.
+    let mut outcomes = Vec::new();
+    for package in &selected {
+        let structs = structs::read(package)?;
+        for target in &package.targets {
+            let (code, hints) = structs.resolve(target.dialect)?;
+            let snapshot = snapshot_file::load(target)?;
+            let folder = migration_dir::scan(&target.migrations)?;
+            migration_dir::ensure_recorded(&folder, &snapshot, &target.migrations)?;
+            let generated = if snapshot.schema == code {
+                None
+            } else {
+                let generated = schema_core::generate::generate(&snapshot.schema, &code, &hints)
+                    .map_err(|e| {
+                        CliError::new(format!(
+                            "cannot generate the {} migration: {e}",
+                            target.dialect
+                        ))
+                    })?;
+                Some(generated).filter(|g| !g.changes.is_empty())
+            };
+            outcomes.push(Outcome {
+                target: target.clone(),
+                snapshot,
+                code,
+                generated,
+            });
+        }
+    }
+
+    let refused: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| !args.allow_destructive && o.generated.as_ref().is_some_and(|g| g.destructive))
+        .collect();
+    if !refused.is_empty() {
+        return Ok(refuse(&refused, out));
+    }
+
+    let mut results = Vec::new();
+    for outcome in outcomes {
+        results.push(write(
+            outcome,
+            name.as_deref(),
+            args.allow_destructive,
+            out,
+        )?);
+    }
+    out.json(&json!({"status": status_word(&results), "targets": results}));
+    Ok(exit_code::OK)
+}
+
+fn status_word(results: &[Value]) -> &'static str {
+    if results.iter().any(|r| r["written"].as_bool() == Some(true)) {
+        "written"
+    } else {
+        "no_changes"
+    }
+}
+
+fn refuse(refused: &[&Outcome], out: &mut Output) -> i32 {
+    let mut targets = Vec::new();
+    for outcome in refused {
+        let Some(generated) = &outcome.generated else {
+            continue;
+        };
+        print_changes(out, &outcome.target, &generated.changes);
+        let destructive: Vec<&ChangeReport> = destructive(&generated.changes);
+        out.diag(format!(
+            "error: refused: {} destructive change(s) for {}; nothing written",
+            destructive.len(),
+            outcome.target.dialect
+        ));
+        for change in &destructive {
+            out.diag(format!("  - {}: {}", change.summary, change.risk.reason));
+        }
+        targets.push(json!({
+            "dialect": outcome.target.dialect.as_str(),
+            "changes": changes_json(&generated.changes),
+        }));
+    }
+    out.diag(
+        "  help: if losing this data is intended, run again with `cargo schema generate --allow-destructive` (the acknowledgement is recorded in the migration); to rename instead, add `#[schema(renamed_from = \"old\")]`",
+    );
+    out.json(&json!({"status": "refused", "targets": targets}));
+    exit_code::PROBLEMS
+}
+
+fn write(
+    outcome: Outcome,
+    name: Option<&str>,
+    allow_destructive: bool,
+    out: &mut Output,
+) -> Result<Value, CliError> {
+    let Outcome {
+        target,
+        mut snapshot,
+        code,
+        generated,
+    } = outcome;
+    let Some(generated) = generated else {
+        out.status(
+            "Fresh",
+            format!(
+                "the structs match the {} snapshot: no changes, nothing written",
+                target.dialect
+            ),
+        );
+        return Ok(json!({"dialect": target.dialect.as_str(), "written": false, "changes": []}));
+    };
+    let slug = match name {
+        Some(name) => name.to_string(),
+        None => slug_from_name(&generated.slug).unwrap_or_else(|_| "migration".to_string()),
+    };
+    let version = snapshot.next_version();
+    let (up_name, down_name) = file_names(version, &slug);
+    let mut up_sql = generated.up_sql.clone();
+    if allow_destructive && generated.destructive {
+        up_sql = with_acknowledgement(&up_sql, &destructive(&generated.changes));
+    }
+    let up = target.migrations.join(&up_name);
+    let down = target.migrations.join(&down_name);
+    write_atomically(&up, &up_sql)?;
+    write_atomically(&down, &generated.down_sql)?;
+    let entry = ChainEntry {
+        version,
+        name: slug,
+        parent: snapshot.last().map(ChainEntry::id),
+        kind: MigrationKind::Generated,
+        up_sha256: Some(Checksum::of(&up_sql).to_hex()),
+        down_sha256: Some(Checksum::of(&generated.down_sql).to_hex()),
+    };
+    let id = entry.id();
+    snapshot.migrations.push(entry);
+    snapshot.schema = code;
+    let snapshot_path = snapshot_file::save(&target, &snapshot)?;
+
+    print_changes(out, &target, &generated.changes);
+    out.status("Generated", format!("{id} ({})", target.dialect));
+    for path in [&up, &down, &snapshot_path] {
+        out.line(display_path(path));
+    }
+    Ok(json!({
+        "dialect": target.dialect.as_str(),
+        "written": true,
+        "migration": id,
+        "up": up,
+        "down": down,
+        "snapshot": snapshot_path,
+        "changes": changes_json(&generated.changes),
+    }))
+}
+
+fn destructive(changes: &[ChangeReport]) -> Vec<&ChangeReport> {
+    changes
+        .iter()
+        .filter(|c| c.risk.level == RiskLevel::Destructive)
+        .collect()
+}
+
+/// The acknowledgement comment goes after the `-- schema:` directives, which must stay first.
+fn with_acknowledgement(sql: &str, acknowledged: &[&ChangeReport]) -> String {
+    let mut comment = String::from(
+        "-- Destructive changes acknowledged with `cargo schema generate --allow-destructive`:\n",
+    );
+    for change in acknowledged {
+        comment.push_str(&format!(
+            "--   {}: {}\n",
+            change.summary, change.risk.reason
+        ));
+    }
+    let split = sql
+        .lines()
+        .take_while(|l| l.starts_with("-- schema:"))
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        .min(sql.len());
+    format!("{}{}{}", &sql[..split], comment, &sql[split..])
+}
+
+/// The change table on stdout: one line per change (what, risk, what the migration does).
+fn print_changes(out: &mut Output, target: &SchemaTarget, changes: &[ChangeReport]) {
+    let width = changes.iter().map(|c| c.summary.len()).max().unwrap_or(0);
+    out.line(format!(
+        "{BOLD}{} changes ({}){BOLD:#}",
+        target.dialect,
+        changes.len()
+    ));
+    for change in changes {
+        out.line(format!(
+            "  {:<width$}  {:<11}  {}",
+            change.summary,
+            change.risk.level.as_str(),
+            change.action
+        ));
+    }
+}
+
+fn changes_json(changes: &[ChangeReport]) -> Vec<Value> {
+    changes
+        .iter()
+        .map(|c| {
+            json!({
+                "change": c.summary,
+                "risk": c.risk.level,
+                "reason": c.risk.reason,
+                "action": c.action,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acknowledgement_follows_the_directives() {
+        let sql = "-- schema:no-transaction\nDROP TABLE a;\n";
+        let report = ChangeReport {
+            summary: "drop table a".into(),
+            risk: schema_core::plan::Risk {
+                level: RiskLevel::Destructive,
+                reason: "deletes its rows".into(),
+            },
+            action: "DROP TABLE".into(),
+        };
+        let text = with_acknowledgement(sql, &[&report]);
+        assert!(text.starts_with("-- schema:no-transaction\n-- Destructive changes acknowledged"));
+        assert!(text.ends_with("--   drop table a: deletes its rows\nDROP TABLE a;\n"));
+    }
+}

@@ -1,0 +1,24 @@
+//! One module per command, each with its `Args` and `exec`.
+
+pub mod generate;
+pub mod migrate;
+pub mod new;
+pub mod rollback;
+pub mod status;
+pub mod verify;
+
+use crate::cli::{Command, SchemaArgs};
+use crate::error::CliError;
+use crate::output::Output;
+
+/// Runs the chosen command; `Ok` carries the exit status.
+pub fn run(args: &SchemaArgs, out: &mut Output) -> Result<i32, CliError> {
+    match &args.command {
+        Command::Generate(a) => generate::exec(a, &args.packages, out),
+        Command::Verify(a) => verify::exec(a, &args.packages, out),
+        Command::New(a) => new::exec(a, &args.packages, out),
+        Command::Migrate(a) => migrate::exec(a, &args.packages, out),
+        Command::Rollback(a) => rollback::exec(a, &args.packages, out),
+        Command::Status(a) => status::exec(a, &args.packages, out),
+    }
+}

@@ -1,0 +1,169 @@
+//! `cargo schema verify`: the CI check. Structs match the snapshot, the migration files match
+//! the snapshot chain (not edited, none missing, duplicated or out of sequence, no two branches
+//! on one parent), and the migrations replayed on a scratch database build exactly the
+//! snapshot, go back to empty, and build it again.
+
+use crate::chain_check;
+use crate::cli::{DatabaseArgs, PackageArgs};
+use crate::conflict;
+use crate::error::CliError;
+use crate::exit_code;
+use crate::migration_dir;
+use crate::output::Output;
+use crate::package::{self, SchemaPackage, SchemaTarget};
+use crate::problem::Problem;
+use crate::replay::{self, ReplayPlan};
+use crate::snapshot_file::{self, Loaded};
+use crate::structs::{self, PackageStructs};
+use schema_core::snapshot::Snapshot;
+use serde_json::json;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 clean, 1 problems found (each with the command that fixes it), 2 error.\n\
+                  SQLite targets are replayed in memory; PostgreSQL and MySQL targets are replayed on a scratch database created (and always dropped) on the --database-url server."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Skip replaying the migrations on a scratch database.
+    #[arg(long)]
+    pub no_replay: bool,
+}
+
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+    let selected = package::select(packages)?;
+    let mut reports = Vec::new();
+    let mut total = 0;
+    for package in &selected {
+        let structs = structs::read(package)?;
+        for target in &package.targets {
+            let plan = if args.no_replay {
+                ReplayPlan::Skip("--no-replay".to_string())
+            } else {
+                replay::plan(target, args.database.database_url.as_deref())?
+            };
+            let problems = check_target(package, &structs, target, &plan, out)?;
+            total += problems.len();
+            print_problems(out, package, target, &problems);
+            reports.push(json!({
+                "package": package.name,
+                "dialect": target.dialect.as_str(),
+                "migrations": target.migrations,
+                "replayed": matches!(plan, ReplayPlan::Run(_)),
+                "problems": problems,
+            }));
+        }
+    }
+    let status = if total == 0 { "clean" } else { "problems" };
+    out.json(&json!({"status": status, "targets": reports}));
+    if total == 0 {
+        Ok(exit_code::OK)
+    } else {
+        out.diag(format!(
+            "error: verify found {total} problem{}",
+            if total == 1 { "" } else { "s" }
+        ));
+        Ok(exit_code::PROBLEMS)
+    }
+}
+
+fn check_target(
+    package: &SchemaPackage,
+    structs: &PackageStructs,
+    target: &SchemaTarget,
+    plan: &ReplayPlan,
+    out: &mut Output,
+) -> Result<Vec<Problem>, CliError> {
+    let snapshot = match snapshot_file::load_raw(target)? {
+        Loaded::Ok(snapshot) => snapshot,
+        Loaded::Conflict(text) => {
+            let path = snapshot_file::path(target);
+            return Ok(vec![conflict::explain(&text, &path, &target.migrations)]);
+        }
+    };
+    let folder = migration_dir::scan(&target.migrations)?;
+    let mut problems = chain_check::check(&snapshot, &folder, &target.migrations);
+    problems.extend(ungenerated(package, structs, target, &snapshot)?);
+    match plan {
+        ReplayPlan::Skip(why) => {
+            out.note(format!(
+                "{} ({}): replay on a scratch database skipped: {why}",
+                package.name, target.dialect
+            ));
+        }
+        ReplayPlan::Run(_) if !problems.is_empty() => out.note(format!(
+            "{} ({}): replay skipped until the problems above are fixed",
+            package.name, target.dialect
+        )),
+        ReplayPlan::Run(how) => {
+            out.status(
+                "Replaying",
+                format!(
+                    "{} ({}) on {}",
+                    package.name,
+                    target.dialect,
+                    how.describe()
+                ),
+            );
+            problems.extend(replay::run(how, target, &snapshot)?);
+        }
+    }
+    Ok(problems)
+}
+
+/// The structs against the snapshot: changes nobody generated yet.
+fn ungenerated(
+    package: &SchemaPackage,
+    structs: &PackageStructs,
+    target: &SchemaTarget,
+    snapshot: &Snapshot,
+) -> Result<Option<Problem>, CliError> {
+    let (code, hints) = structs.resolve(target.dialect)?;
+    if code == snapshot.schema {
+        return Ok(None);
+    }
+    let changes = match schema_core::generate::generate(&snapshot.schema, &code, &hints) {
+        Ok(generated) => generated
+            .changes
+            .iter()
+            .map(|c| c.summary.clone())
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let listed = if changes.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", changes.join("; "))
+    };
+    Ok(Some(Problem::new(
+        "ungenerated_changes",
+        format!(
+            "the structs of `{}` differ from the {} snapshot{listed}",
+            package.name, target.dialect
+        ),
+        format!(
+            "run `cargo schema generate -p {}` and commit the new migration",
+            package.name
+        ),
+    )))
+}
+
+fn print_problems(
+    out: &mut Output,
+    package: &SchemaPackage,
+    target: &SchemaTarget,
+    problems: &[Problem],
+) {
+    if problems.is_empty() {
+        out.status(
+            "Verified",
+            format!("{} ({}): clean", package.name, target.dialect),
+        );
+        return;
+    }
+    for problem in problems {
+        out.line(format!("problem[{}]: {}", problem.kind, problem.message));
+        out.line(format!("  fix: {}", problem.fix));
+    }
+}

@@ -1,0 +1,41 @@
+//! The error every command can end with (exit status 2): what went wrong and what to do.
+
+use crate::diagnostic::Diagnostic;
+use std::fmt;
+
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    /// What to do about it, one suggestion per entry.
+    pub hints: Vec<String>,
+    /// Source positions, printed before the message as `file:line:col: message`.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CliError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CliError {
+            message: message.into(),
+            hints: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    pub fn with_diagnostics(mut self, diagnostics: Vec<Diagnostic>) -> Self {
+        self.diagnostics = diagnostics;
+        self
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}

@@ -1,0 +1,319 @@
+//! Finding the packages to act on (cargo_metadata, never a build) and reading their
+//! `[package.metadata.schema]`.
+
+use crate::cli::PackageArgs;
+use crate::error::CliError;
+use crate::output::display_path;
+use cargo_metadata::{Metadata, MetadataCommand, Package};
+use schema_core::Dialect;
+use std::path::{Path, PathBuf};
+
+/// A package that declares `[package.metadata.schema]`.
+#[derive(Clone, Debug)]
+pub struct SchemaPackage {
+    pub name: String,
+    pub manifest_path: PathBuf,
+    /// The folder holding Cargo.toml.
+    pub root: PathBuf,
+    /// Root files of the lib and bin targets (`src/lib.rs`, `src/main.rs`, ...).
+    pub source_roots: Vec<PathBuf>,
+    pub targets: Vec<SchemaTarget>,
+}
+
+/// One database the package ships to: a dialect and its migrations folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaTarget {
+    pub dialect: Dialect,
+    /// Absolute path of the migrations folder.
+    pub migrations: PathBuf,
+}
+
+const EXAMPLE: &str = "[package.metadata.schema]\ndialect = \"postgres\"      # or \"sqlite\", \"mysql\"\nmigrations = \"migrations\"";
+
+/// The packages selected by `-p`/`--manifest-path` (or the current directory), with only the
+/// targets of `--dialect` when given.
+pub fn select(args: &PackageArgs) -> Result<Vec<SchemaPackage>, CliError> {
+    let metadata = load_metadata(args.manifest_path.as_deref())?;
+    let wanted_dialect = match &args.dialect {
+        Some(d) => Some(
+            d.parse::<Dialect>()
+                .map_err(|e| CliError::new(format!("--dialect: {e}")))?,
+        ),
+        None => None,
+    };
+    let chosen = choose_packages(&metadata, args)?;
+    let mut packages = Vec::new();
+    for package in chosen {
+        let mut schema_package = read_package(package)?;
+        if let Some(dialect) = wanted_dialect {
+            schema_package.targets.retain(|t| t.dialect == dialect);
+            if schema_package.targets.is_empty() {
+                return Err(CliError::new(format!(
+                    "package `{}` has no `{dialect}` target",
+                    schema_package.name
+                ))
+                .hint(format!(
+                    "add a `[[package.metadata.schema.target]]` with `dialect = \"{dialect}\"` to {}, or drop `--dialect`",
+                    display_path(&schema_package.manifest_path)
+                )));
+            }
+        }
+        packages.push(schema_package);
+    }
+    Ok(packages)
+}
+
+fn load_metadata(manifest_path: Option<&Path>) -> Result<Metadata, CliError> {
+    let mut command = MetadataCommand::new();
+    command.no_deps();
+    if let Some(path) = manifest_path {
+        command.manifest_path(path);
+    }
+    command.exec().map_err(|e| {
+        let place = manifest_path
+            .map(display_path)
+            .unwrap_or_else(|| "the current directory".to_string());
+        CliError::new(format!("cannot read the cargo workspace at {place}: {e}")).hint(
+            "run inside a cargo package, or point at one with `--manifest-path path/to/Cargo.toml`",
+        )
+    })
+}
+
+fn choose_packages<'m>(
+    metadata: &'m Metadata,
+    args: &PackageArgs,
+) -> Result<Vec<&'m Package>, CliError> {
+    let members = metadata.workspace_packages();
+    if !args.package.is_empty() {
+        let mut chosen = Vec::new();
+        for spec in &args.package {
+            let name = spec.split('@').next().unwrap_or(spec);
+            match members.iter().find(|p| p.name.as_str() == name) {
+                Some(p) => chosen.push(*p),
+                None => {
+                    let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+                    return Err(CliError::new(format!(
+                        "package `{name}` is not a member of this workspace"
+                    ))
+                    .hint(format!("members: {}", names.join(", "))));
+                }
+            }
+        }
+        return Ok(chosen);
+    }
+    // The package of the given manifest (or of the current directory), as cargo does; a
+    // virtual workspace root means every member that declares a schema.
+    if let Some(root) = metadata.root_package() {
+        let explicit_root = args.manifest_path.is_some() || is_cwd_package(root);
+        if explicit_root {
+            return Ok(vec![root]);
+        }
+    }
+    let with_schema: Vec<&Package> = members
+        .iter()
+        .copied()
+        .filter(|p| schema_value(p).is_some())
+        .collect();
+    if with_schema.is_empty() {
+        return Err(
+            CliError::new("no package in this workspace has `[package.metadata.schema]`").hint(
+                format!("add to the Cargo.toml of the package that holds the structs:\n{EXAMPLE}"),
+            ),
+        );
+    }
+    Ok(with_schema)
+}
+
+fn is_cwd_package(package: &Package) -> bool {
+    let Ok(cwd) = std::env::current_dir() else {
+        return false;
+    };
+    let root = package.manifest_path.parent().map(|p| p.as_std_path());
+    match (root, cwd.canonicalize()) {
+        (Some(root), Ok(cwd)) => root
+            .canonicalize()
+            .map(|r| cwd.starts_with(r))
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+fn schema_value(package: &Package) -> Option<&serde_json::Value> {
+    package.metadata.get("schema")
+}
+
+fn read_package(package: &Package) -> Result<SchemaPackage, CliError> {
+    let manifest_path = package.manifest_path.clone().into_std_path_buf();
+    let root = manifest_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let Some(value) = schema_value(package) else {
+        return Err(CliError::new(format!(
+            "package `{}` has no `[package.metadata.schema]` in {}",
+            package.name,
+            display_path(&manifest_path)
+        ))
+        .hint(format!("add:\n{EXAMPLE}")));
+    };
+    let targets = parse_targets(value, &root).map_err(|message| {
+        CliError::new(format!(
+            "{}: `[package.metadata.schema]`: {message}",
+            display_path(&manifest_path)
+        ))
+        .hint(format!("the expected form is:\n{EXAMPLE}"))
+    })?;
+    let source_roots = package
+        .targets
+        .iter()
+        .filter(|t| t.is_lib() || t.is_bin() || t.is_rlib() || t.is_proc_macro())
+        .map(|t| t.src_path.clone().into_std_path_buf())
+        .collect();
+    Ok(SchemaPackage {
+        name: package.name.to_string(),
+        manifest_path,
+        root,
+        source_roots,
+        targets,
+    })
+}
+
+/// Parses the metadata table: either `dialect` + `migrations`, or a `target` array of them.
+pub fn parse_targets(value: &serde_json::Value, root: &Path) -> Result<Vec<SchemaTarget>, String> {
+    let table = value
+        .as_object()
+        .ok_or("expected a table with `dialect` (and optionally `migrations`)")?;
+    for key in table.keys() {
+        if !matches!(key.as_str(), "dialect" | "migrations" | "target") {
+            return Err(format!(
+                "unknown key `{key}`: expected `dialect`, `migrations` or `[[package.metadata.schema.target]]`"
+            ));
+        }
+    }
+    let targets = match table.get("target") {
+        Some(list) => {
+            if table.contains_key("dialect") || table.contains_key("migrations") {
+                return Err("use either `dialect`/`migrations` or `[[package.metadata.schema.target]]` tables, not both".into());
+            }
+            let list = list.as_array().ok_or(
+                "`target` must be an array of tables: `[[package.metadata.schema.target]]`",
+            )?;
+            if list.is_empty() {
+                return Err(
+                    "`target` is empty: add at least one `[[package.metadata.schema.target]]`"
+                        .into(),
+                );
+            }
+            list.iter()
+                .map(|t| parse_target(t, root))
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        None => vec![parse_target(value, root)?],
+    };
+    for (i, a) in targets.iter().enumerate() {
+        if targets[..i].iter().any(|b| b.migrations == a.migrations) {
+            return Err(format!(
+                "two targets share the migrations folder {}: give each target its own `migrations`",
+                display_path(&a.migrations)
+            ));
+        }
+    }
+    Ok(targets)
+}
+
+fn parse_target(value: &serde_json::Value, root: &Path) -> Result<SchemaTarget, String> {
+    let table = value.as_object().ok_or("each target must be a table")?;
+    for key in table.keys() {
+        if !matches!(key.as_str(), "dialect" | "migrations") {
+            return Err(format!(
+                "unknown key `{key}`: expected `dialect` or `migrations`"
+            ));
+        }
+    }
+    let dialect = match table.get("dialect") {
+        Some(serde_json::Value::String(s)) => s.parse::<Dialect>().map_err(|e| e.to_string())?,
+        Some(_) => {
+            return Err("`dialect` must be a string: \"postgres\", \"sqlite\" or \"mysql\"".into())
+        }
+        None => return Err("missing `dialect`: \"postgres\", \"sqlite\" or \"mysql\"".into()),
+    };
+    let migrations = match table.get("migrations") {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(_) => {
+            return Err("`migrations` must be a folder path, relative to the package root".into())
+        }
+        None => "migrations".to_string(),
+    };
+    Ok(SchemaTarget {
+        dialect,
+        migrations: root.join(migrations),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn root() -> PathBuf {
+        PathBuf::from("/pkg")
+    }
+
+    #[test]
+    fn single_form_defaults_the_folder() {
+        let targets = parse_targets(&json!({"dialect": "postgres"}), &root()).expect("valid");
+        assert_eq!(
+            targets,
+            [SchemaTarget {
+                dialect: Dialect::Postgres,
+                migrations: PathBuf::from("/pkg/migrations"),
+            }]
+        );
+    }
+
+    #[test]
+    fn target_tables_give_one_target_each() {
+        let value = json!({"target": [
+            {"dialect": "sqlite", "migrations": "migrations/sqlite"},
+            {"dialect": "postgres", "migrations": "migrations/postgres"},
+        ]});
+        let targets = parse_targets(&value, &root()).expect("valid");
+        assert_eq!(targets.len(), 2);
+        assert_eq!(targets[1].dialect, Dialect::Postgres);
+        assert_eq!(
+            targets[0].migrations,
+            PathBuf::from("/pkg/migrations/sqlite")
+        );
+    }
+
+    #[test]
+    fn unknown_dialect_names_the_choices() {
+        let err = parse_targets(&json!({"dialect": "oracle"}), &root()).unwrap_err();
+        assert!(
+            err.contains("`oracle`") && err.contains("postgres"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_typos_mixed_forms_and_shared_folders() {
+        assert!(parse_targets(&json!({"dialekt": "sqlite"}), &root())
+            .unwrap_err()
+            .contains("`dialekt`"));
+        assert!(parse_targets(
+            &json!({"dialect": "sqlite", "target": [{"dialect": "sqlite"}]}),
+            &root()
+        )
+        .unwrap_err()
+        .contains("not both"));
+        assert!(parse_targets(
+            &json!({"target": [{"dialect": "sqlite"}, {"dialect": "postgres"}]}),
+            &root()
+        )
+        .unwrap_err()
+        .contains("share"));
+        assert!(parse_targets(&json!({"migrations": "m"}), &root())
+            .unwrap_err()
+            .contains("missing `dialect`"));
+    }
+}

@@ -1,0 +1,394 @@
+//! `verify`'s replay: apply every up migration to a scratch database (through the runtime's
+//! `Migrator`, the one runner), read it back with introspection and compare it with the
+//! snapshot; then all downs must leave it empty and all ups again must rebuild the snapshot.
+//! SQLite replays in memory; PostgreSQL and MySQL on a uniquely named scratch database created
+//! on the `--database-url` server and always dropped.
+
+use crate::error::CliError;
+use crate::package::SchemaTarget;
+use crate::problem::Problem;
+use schema_core::model::{RenameHints, Schema};
+use schema_core::snapshot::Snapshot;
+use schema_core::Dialect;
+use schema_runtime::Migrator;
+use sqlx::Connection;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub enum ReplayPlan {
+    /// Why the replay does not run.
+    Skip(String),
+    Run(Replay),
+}
+
+pub enum Replay {
+    SqliteMemory,
+    /// A server URL; the scratch database is created next to the one it names.
+    Server {
+        url: String,
+    },
+}
+
+impl Replay {
+    pub fn describe(&self) -> String {
+        match self {
+            Replay::SqliteMemory => "an in-memory SQLite database".to_string(),
+            Replay::Server { url } => format!("a scratch database on {}", redact(url)),
+        }
+    }
+}
+
+pub fn plan(target: &SchemaTarget, url: Option<&str>) -> Result<ReplayPlan, CliError> {
+    if target.dialect == Dialect::Sqlite {
+        return Ok(ReplayPlan::Run(Replay::SqliteMemory));
+    }
+    let Some(url) = url else {
+        return Ok(ReplayPlan::Skip(format!(
+            "pass `--database-url` (or set DATABASE_URL) to a {} server where a scratch database may be created",
+            target.dialect
+        )));
+    };
+    let url_dialect = dialect_of_url(url).ok_or_else(|| {
+        CliError::new(format!("`{}` is not a database URL", redact(url)))
+            .hint("use postgres://user@host/db, mysql://user@host/db or sqlite:path")
+    })?;
+    if url_dialect != target.dialect {
+        return Err(CliError::new(format!(
+            "--database-url is a {url_dialect} URL, but this target's dialect is {}",
+            target.dialect
+        ))
+        .hint("pick the matching target with `--dialect`"));
+    }
+    if target.dialect == Dialect::Mysql {
+        return Ok(ReplayPlan::Skip(
+            "reading a MySQL database back into the schema model is not supported yet".to_string(),
+        ));
+    }
+    Ok(ReplayPlan::Run(Replay::Server {
+        url: url.to_string(),
+    }))
+}
+
+pub fn dialect_of_url(url: &str) -> Option<Dialect> {
+    let scheme = url.split(':').next()?;
+    match scheme {
+        "postgres" | "postgresql" => Some(Dialect::Postgres),
+        "sqlite" => Some(Dialect::Sqlite),
+        "mysql" | "mariadb" => Some(Dialect::Mysql),
+        _ => None,
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+pub fn run(
+    replay: &Replay,
+    target: &SchemaTarget,
+    snapshot: &Snapshot,
+) -> Result<Vec<Problem>, CliError> {
+    let migrator = Migrator::from_dir(&target.migrations)
+        .map_err(|e| CliError::new(format!("cannot load the migrations for the replay: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        match replay {
+            Replay::SqliteMemory => {
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect("sqlite::memory:")
+                    .await
+                    .map_err(|e| {
+                        CliError::new(format!("cannot open an in-memory SQLite database: {e}"))
+                    })?;
+                let mut steps = Steps::default();
+                steps.record(migrator.run(&pool).await.map_err(|e| e.to_string()), "up");
+                if steps.ok() {
+                    steps.compare(
+                        introspect_sqlite(&pool).await?,
+                        &snapshot.schema,
+                        "after all up migrations",
+                    );
+                    steps.record(
+                        migrator
+                            .rollback_to(&pool, 0)
+                            .await
+                            .map_err(|e| e.to_string()),
+                        "down",
+                    );
+                }
+                if steps.ok() {
+                    steps.compare(
+                        introspect_sqlite(&pool).await?,
+                        &Schema::empty(target.dialect),
+                        "after all down migrations",
+                    );
+                    steps.record(
+                        migrator.run(&pool).await.map_err(|e| e.to_string()),
+                        "up again",
+                    );
+                }
+                if steps.ok() {
+                    steps.compare(
+                        introspect_sqlite(&pool).await?,
+                        &snapshot.schema,
+                        "after all up migrations again",
+                    );
+                }
+                pool.close().await;
+                Ok(steps.problems)
+            }
+            Replay::Server { url } => {
+                let scratch = Scratch::create(url).await?;
+                let result = replay_postgres(&migrator, &scratch.url, target, snapshot).await;
+                scratch.drop_database().await?;
+                result
+            }
+        }
+    })
+}
+
+async fn replay_postgres(
+    migrator: &Migrator,
+    url: &str,
+    target: &SchemaTarget,
+    snapshot: &Snapshot,
+) -> Result<Vec<Problem>, CliError> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect(url)
+        .await
+        .map_err(|e| CliError::new(format!("cannot connect to the scratch database: {e}")))?;
+    let mut steps = Steps::default();
+    steps.record(migrator.run(&pool).await.map_err(|e| e.to_string()), "up");
+    if steps.ok() {
+        steps.compare(
+            introspect_pg(&pool).await?,
+            &snapshot.schema,
+            "after all up migrations",
+        );
+        steps.record(
+            migrator
+                .rollback_to(&pool, 0)
+                .await
+                .map_err(|e| e.to_string()),
+            "down",
+        );
+    }
+    if steps.ok() {
+        steps.compare(
+            introspect_pg(&pool).await?,
+            &Schema::empty(target.dialect),
+            "after all down migrations",
+        );
+        steps.record(
+            migrator.run(&pool).await.map_err(|e| e.to_string()),
+            "up again",
+        );
+    }
+    if steps.ok() {
+        steps.compare(
+            introspect_pg(&pool).await?,
+            &snapshot.schema,
+            "after all up migrations again",
+        );
+    }
+    pool.close().await;
+    Ok(steps.problems)
+}
+
+async fn introspect_sqlite(pool: &sqlx::SqlitePool) -> Result<Schema, CliError> {
+    schema_runtime::introspect::sqlite(pool)
+        .await
+        .map_err(|e| CliError::new(format!("replay: {e}")))
+}
+
+async fn introspect_pg(pool: &sqlx::PgPool) -> Result<Schema, CliError> {
+    schema_runtime::introspect::postgres(pool, "public")
+        .await
+        .map_err(|e| CliError::new(format!("replay: {e}")))
+}
+
+/// The problems found so far; the replay stops at the first failed step.
+#[derive(Default)]
+struct Steps {
+    problems: Vec<Problem>,
+    failed: bool,
+}
+
+impl Steps {
+    fn ok(&self) -> bool {
+        !self.failed
+    }
+
+    fn record<T>(&mut self, result: Result<T, String>, direction: &str) {
+        if let Err(e) = result {
+            self.failed = true;
+            self.problems.push(Problem::new(
+                "replay_failed",
+                format!("applying the {direction} migrations to a scratch database failed: {e}"),
+                "fix the failing migration file (a hand-written one, or restore a generated one with `git checkout`), then run `cargo schema verify` again",
+            ));
+        }
+    }
+
+    fn compare(&mut self, actual: Schema, expected: &Schema, when: &str) {
+        if actual == *expected {
+            return;
+        }
+        self.failed = true;
+        self.problems.push(Problem::new(
+            "replay_drift",
+            format!(
+                "{when}, the scratch database differs from the snapshot: {}",
+                describe_drift(expected, &actual)
+            ),
+            "a migration does not do what the snapshot records (usually a hand-written migration that changes the schema, or an edited down file): move schema changes into the structs and `cargo schema generate`, keep hand-written migrations to data",
+        ));
+    }
+}
+
+/// What would turn `expected` into `actual`, in the change summaries `generate` uses.
+fn describe_drift(expected: &Schema, actual: &Schema) -> String {
+    match schema_core::generate::generate(expected, actual, &RenameHints::default()) {
+        Ok(generated) if !generated.changes.is_empty() => generated
+            .changes
+            .iter()
+            .map(|c| c.summary.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => {
+            let names = |s: &Schema| s.tables.keys().cloned().collect::<Vec<_>>().join(", ");
+            format!(
+                "expected tables [{}], found [{}]",
+                names(expected),
+                names(actual)
+            )
+        }
+    }
+}
+
+/// A uniquely named database created for one replay.
+struct Scratch {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl Scratch {
+    async fn create(admin_url: &str) -> Result<Scratch, CliError> {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let name = format!(
+            "cargo_schema_verify_{}_{}",
+            std::process::id(),
+            nanos % 1_000_000_000
+        );
+        let mut admin = sqlx::PgConnection::connect(admin_url).await.map_err(|e| {
+            CliError::new(format!("cannot connect to {}: {e}", redact(admin_url)))
+                .hint("check --database-url / DATABASE_URL and that the server is running")
+        })?;
+        // The name is built from digits only above, so formatting it into the statement is safe.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut admin)
+            .await
+            .map_err(|e| {
+                CliError::new(format!(
+                    "cannot create a scratch database on {}: {e}",
+                    redact(admin_url)
+                ))
+                .hint("verify needs a user that may CREATE DATABASE; or pass --no-replay")
+            })?;
+        let _ = admin.close().await;
+        let url = with_database(admin_url, &name);
+        Ok(Scratch {
+            admin_url: admin_url.to_string(),
+            name,
+            url,
+        })
+    }
+
+    async fn drop_database(self) -> Result<(), CliError> {
+        let mut admin = sqlx::PgConnection::connect(&self.admin_url)
+            .await
+            .map_err(|e| {
+                CliError::new(format!("cannot drop scratch database `{}`: {e}", self.name))
+            })?;
+        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut admin)
+            .await
+            .map_err(|e| {
+                CliError::new(format!("cannot drop scratch database `{}`: {e}", self.name))
+                    .hint(format!("drop it by hand: DROP DATABASE \"{}\"", self.name))
+            })?;
+        let _ = admin.close().await;
+        Ok(())
+    }
+}
+
+/// `url` with its database path replaced by `name`, query string kept.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[after_scheme..].find('/').map(|i| i + after_scheme);
+    let host = match path_start {
+        Some(i) => &base[..i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host}/{name}?{q}"),
+        None => format!("{host}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scratch_url_replaces_only_the_database() {
+        assert_eq!(
+            with_database(
+                "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+                "s1"
+            ),
+            "postgres://postgres@127.0.0.1:5432/s1?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://localhost", "s1"),
+            "postgres://localhost/s1"
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn url_schemes_name_dialects() {
+        assert_eq!(dialect_of_url("postgresql://h/db"), Some(Dialect::Postgres));
+        assert_eq!(dialect_of_url("sqlite::memory:"), Some(Dialect::Sqlite));
+        assert_eq!(dialect_of_url("mariadb://h/db"), Some(Dialect::Mysql));
+        assert_eq!(dialect_of_url("oracle://h"), None);
+    }
+}
