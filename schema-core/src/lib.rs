@@ -20,6 +20,8 @@ pub mod diff;
 pub mod plan;
 pub mod render;
 
+pub mod generate;
+
 pub mod migrations;
 pub mod snapshot;
 

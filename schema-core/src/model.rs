@@ -182,4 +182,8 @@ pub struct RenameHints {
     pub tables: BTreeMap<String, String>,
     /// (new table name, new column name) -> old column name
     pub columns: BTreeMap<(String, String), String>,
+    /// (enum type name, new value) -> old value: an enum value renamed in place
+    /// (PostgreSQL `ALTER TYPE .. RENAME VALUE`). Added by the diff engine; the grammar has no
+    /// attribute for it yet, so resolve leaves it empty.
+    pub enum_values: BTreeMap<(String, String), String>,
 }

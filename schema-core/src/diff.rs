@@ -1,1 +1,0 @@
-//! Schema x Schema -> typed changes. (Being built: see docs/architecture.md.)

@@ -1,0 +1,178 @@
+//! Schema x Schema -> one migration: what changed (with risks), the up and down SQL, and a
+//! slug for the file name. Writing files and refusing destructive changes is the caller's job
+//! (the CLI); this only computes.
+
+mod slug;
+
+pub use slug::slug;
+
+use crate::diff::{diff, Change};
+use crate::model::{RenameHints, Schema};
+use crate::plan::{plan, Risk, RiskLevel};
+use crate::render::{render, Direction, RenderContext, Unsupported};
+use serde::Serialize;
+use std::fmt;
+
+/// One change as the CLI reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChangeReport {
+    /// What changes, for people: `add column users.email text NOT NULL`.
+    pub summary: String,
+    pub risk: Risk,
+    /// How it is carried out in this dialect: `ALTER TABLE .. ADD COLUMN`, `table rebuild`.
+    pub action: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Generated {
+    /// Empty: nothing to do.
+    pub changes: Vec<ChangeReport>,
+    pub up_sql: String,
+    pub down_sql: String,
+    /// From the changes: `create_users_posts`, `add_email_to_users`.
+    pub slug: String,
+    /// Some change is destructive: the CLI must refuse unless the user acknowledged it.
+    pub destructive: bool,
+}
+
+impl Generated {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// The destructive changes, for the refusal message.
+    pub fn destructive_changes(&self) -> impl Iterator<Item = &ChangeReport> {
+        self.changes
+            .iter()
+            .filter(|c| c.risk.level == RiskLevel::Destructive)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GenerateError {
+    /// The snapshot and the code are for different dialects.
+    DialectMismatch {
+        from: crate::Dialect,
+        to: crate::Dialect,
+    },
+    Unsupported(Unsupported),
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GenerateError::DialectMismatch { from, to } => write!(
+                f,
+                "the snapshot is for {from} but the package is configured for {to}: keep one migrations folder per dialect (`[[package.metadata.schema.target]]`)"
+            ),
+            GenerateError::Unsupported(u) => write!(
+                f,
+                "{u}: write this migration by hand with `cargo schema new <name>`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+impl From<Unsupported> for GenerateError {
+    fn from(u: Unsupported) -> Self {
+        GenerateError::Unsupported(u)
+    }
+}
+
+/// Diffs `from` (the committed snapshot; pass [`Schema::empty`] when there is none) against
+/// `to` (the code) and renders the migration.
+pub fn generate(
+    from: &Schema,
+    to: &Schema,
+    hints: &RenameHints,
+) -> Result<Generated, GenerateError> {
+    if from.dialect != to.dialect && !from.is_empty() {
+        return Err(GenerateError::DialectMismatch {
+            from: from.dialect,
+            to: to.dialect,
+        });
+    }
+    let changes = diff(from, to, hints);
+    let planned = plan(from, to, &changes);
+    let ctx = RenderContext::new(from, to);
+    let (up_sql, down_sql) = if changes.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (
+            render(&planned.up, to.dialect, &ctx, Direction::Up)?,
+            render(&planned.down, to.dialect, &ctx, Direction::Down)?,
+        )
+    };
+    let reports: Vec<ChangeReport> = planned
+        .changes
+        .iter()
+        .map(|(c, risk)| ChangeReport {
+            summary: c.summary(),
+            risk: risk.clone(),
+            action: action(c, to.dialect, &planned.up),
+        })
+        .collect();
+    Ok(Generated {
+        destructive: reports
+            .iter()
+            .any(|r| r.risk.level == RiskLevel::Destructive),
+        slug: slug(&changes),
+        changes: reports,
+        up_sql,
+        down_sql,
+    })
+}
+
+/// How a change is carried out, in a few words.
+fn action(c: &Change, dialect: crate::Dialect, up: &[crate::plan::PlannedStep]) -> String {
+    use crate::plan::Step;
+    if dialect == crate::Dialect::Sqlite {
+        if let Some(t) = c.table() {
+            let rebuilt = up
+                .iter()
+                .any(|s| matches!(&s.step, Step::RebuildTable { to, .. } if to.name == t));
+            let native = matches!(
+                c,
+                Change::CreateTable(_)
+                    | Change::DropTable(_)
+                    | Change::RenameTable { .. }
+                    | Change::RenameColumn { .. }
+            );
+            if rebuilt && !native {
+                return format!("table rebuild of {t}");
+            }
+            if let Change::RenameConstraint { kind, .. } = c {
+                return if *kind == crate::diff::ConstraintKind::Index {
+                    "DROP INDEX + CREATE INDEX".into()
+                } else {
+                    "nothing to run (SQLite does not store this name)".into()
+                };
+            }
+        }
+    }
+    use Change::*;
+    match c {
+        CreateEnum(_) => "CREATE TYPE",
+        DropEnum(_) => "DROP TYPE",
+        AlterEnum { .. } => "ALTER TYPE (or a new type and retyped columns)",
+        CreateTable(_) => "CREATE TABLE",
+        DropTable(_) => "DROP TABLE",
+        RenameTable { .. } => "ALTER TABLE .. RENAME TO",
+        AddColumn { .. } => "ALTER TABLE .. ADD COLUMN",
+        DropColumn { .. } => "ALTER TABLE .. DROP COLUMN",
+        RenameColumn { .. } => "ALTER TABLE .. RENAME COLUMN",
+        AlterColumn { .. } => "ALTER TABLE .. ALTER COLUMN",
+        AddIndex { .. } => "CREATE INDEX",
+        DropIndex { .. } => "DROP INDEX",
+        AddPrimaryKey { .. } | AddUnique { .. } | AddForeignKey { .. } | AddCheck { .. } => {
+            "ALTER TABLE .. ADD CONSTRAINT"
+        }
+        DropPrimaryKey { .. } | DropUnique { .. } | DropForeignKey { .. } | DropCheck { .. } => {
+            "ALTER TABLE .. DROP CONSTRAINT"
+        }
+        RenameConstraint { .. } => "RENAME",
+    }
+    .to_string()
+}

@@ -1,1 +1,0 @@
-//! Typed changes -> ordered steps with their risk. (Being built: see docs/architecture.md.)

@@ -1,0 +1,51 @@
+//! Dependency order of the up direction. Drops run first (foreign keys, then the constraints
+//! and indexes, then tables, then columns), then renames, then enums, tables, columns,
+//! constraints and indexes, foreign keys last, and unused enum types are dropped at the very
+//! end. Every step in a phase depends only on earlier phases, so the down direction is the
+//! same list reversed, each step inverted.
+
+use super::step::Step;
+use crate::diff::Change;
+
+pub(super) const DROP_FOREIGN_KEY: u8 = 0;
+pub(super) const DROP_CONSTRAINT: u8 = 1;
+pub(super) const DROP_TABLE: u8 = 2;
+pub(super) const DROP_COLUMN: u8 = 3;
+pub(super) const RENAME_TABLE: u8 = 4;
+pub(super) const RENAME_COLUMN: u8 = 5;
+pub(super) const RENAME_CONSTRAINT: u8 = 6;
+pub(super) const ENUM: u8 = 7;
+pub(super) const CREATE_TABLE: u8 = 8;
+pub(super) const ADD_COLUMN: u8 = 9;
+pub(super) const ALTER_COLUMN: u8 = 10;
+pub(super) const ADD_CONSTRAINT: u8 = 11;
+pub(super) const ADD_FOREIGN_KEY: u8 = 12;
+pub(super) const DROP_ENUM: u8 = 13;
+
+pub(super) fn phase(step: &Step) -> u8 {
+    use Change::*;
+    match step {
+        Step::AlterEnum { .. } => ENUM,
+        Step::RebuildTable { .. } => ALTER_COLUMN,
+        Step::Change(c) => match c {
+            DropForeignKey { .. } => DROP_FOREIGN_KEY,
+            DropPrimaryKey { .. } | DropUnique { .. } | DropIndex { .. } | DropCheck { .. } => {
+                DROP_CONSTRAINT
+            }
+            DropTable(_) => DROP_TABLE,
+            DropColumn { .. } => DROP_COLUMN,
+            RenameTable { .. } => RENAME_TABLE,
+            RenameColumn { .. } => RENAME_COLUMN,
+            RenameConstraint { .. } => RENAME_CONSTRAINT,
+            CreateEnum(_) | AlterEnum { .. } => ENUM,
+            CreateTable(_) => CREATE_TABLE,
+            AddColumn { .. } => ADD_COLUMN,
+            AlterColumn { .. } => ALTER_COLUMN,
+            AddPrimaryKey { .. } | AddUnique { .. } | AddIndex { .. } | AddCheck { .. } => {
+                ADD_CONSTRAINT
+            }
+            AddForeignKey { .. } => ADD_FOREIGN_KEY,
+            DropEnum(_) => DROP_ENUM,
+        },
+    }
+}

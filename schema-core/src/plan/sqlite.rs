@@ -1,0 +1,198 @@
+//! SQLite planning. `ALTER TABLE` can rename tables and columns, add a column (nullable, or
+//! with a constant default) and drop a column that is not part of the primary key; indexes are
+//! created and dropped on their own. Every other change of a table (types, nullability,
+//! defaults, keys, foreign keys, checks) is folded into one rebuild of that table (the
+//! procedure from <https://www.sqlite.org/lang_altertable.html>, section 7), which runs after
+//! the native renames.
+//!
+//! SQLite does not store primary key and foreign key names in a way it reports back, so a
+//! change of only their name runs nothing.
+
+use super::renames::Renames;
+use super::step::{PlannedStep, Step};
+use super::{lost_data, order};
+use crate::diff::{Change, ConstraintKind};
+use crate::model::{Column, Schema, Table};
+use std::collections::BTreeMap;
+
+/// The (new) name of the existing table a change alters; `None` for whole-table creates and
+/// drops.
+fn altered_table(change: &Change, renames: &Renames) -> Option<String> {
+    use Change::*;
+    match change {
+        CreateEnum(_) | DropEnum(_) | AlterEnum { .. } | CreateTable(_) | DropTable(_) => None,
+        DropColumn { table, .. }
+        | DropPrimaryKey { table, .. }
+        | DropUnique { table, .. }
+        | DropIndex { table, .. }
+        | DropForeignKey { table, .. }
+        | DropCheck { table, .. } => Some(renames.table(table).to_string()),
+        other => other.table().map(str::to_string),
+    }
+}
+
+fn native(change: &Change, from: &Schema) -> bool {
+    use Change::*;
+    match change {
+        RenameTable { .. } | RenameColumn { .. } | AddIndex { .. } | DropIndex { .. } => true,
+        RenameConstraint { kind, .. } => *kind != ConstraintKind::Check,
+        AddColumn { column, .. } => can_add_column(column),
+        DropColumn { table, column } => {
+            let in_key = from
+                .tables
+                .get(table)
+                .and_then(|t| t.primary_key.as_ref())
+                .is_some_and(|pk| pk.columns.contains(&column.name));
+            !in_key && !column.auto_increment
+        }
+        _ => false,
+    }
+}
+
+/// `ALTER TABLE .. ADD COLUMN` accepts the column: not a key, and a NOT NULL column needs a
+/// non-NULL constant default (expressions and `CURRENT_*` are refused).
+pub(crate) fn can_add_column(c: &Column) -> bool {
+    if c.auto_increment {
+        return false;
+    }
+    match &c.default {
+        None => c.nullable,
+        Some(d) if d.eq_ignore_ascii_case("null") => c.nullable,
+        Some(d) => is_constant(d),
+    }
+}
+
+fn is_constant(d: &str) -> bool {
+    let d = d.trim();
+    (d.len() >= 2 && d.starts_with('\'') && d.ends_with('\''))
+        || d.eq_ignore_ascii_case("true")
+        || d.eq_ignore_ascii_case("false")
+        || d.strip_prefix('-').unwrap_or(d).parse::<f64>().is_ok()
+}
+
+pub(super) fn steps(
+    from: &Schema,
+    to: &Schema,
+    changes: &[Change],
+    renames: &Renames,
+) -> Vec<PlannedStep> {
+    let mut rebuilt: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in changes {
+        if let Some(t) = altered_table(c, renames) {
+            if !native(c, from) {
+                rebuilt.entry(t).or_default();
+            }
+        }
+    }
+    let mut steps = Vec::new();
+    for c in changes {
+        let table = altered_table(c, renames);
+        let keep_native = matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. });
+        if let Some(lost) = table.as_ref().and_then(|t| rebuilt.get_mut(t)) {
+            if !keep_native {
+                lost.extend(lost_data(c));
+                continue;
+            }
+        }
+        match c {
+            Change::RenameConstraint {
+                table,
+                kind: ConstraintKind::Index,
+                from: old_name,
+                to: new_name,
+            } => {
+                let old_index = old_table(from, table, renames)
+                    .and_then(|t| t.indexes.into_iter().find(|i| i.name == *old_name));
+                let new_index = to
+                    .tables
+                    .get(table)
+                    .and_then(|t| t.indexes.iter().find(|i| i.name == *new_name));
+                if let (Some(old_index), Some(new_index)) = (old_index, new_index) {
+                    steps.push(PlannedStep {
+                        step: Step::Change(Change::DropIndex {
+                            table: table.clone(),
+                            index: old_index,
+                        }),
+                        lost_data: vec![],
+                    });
+                    steps.push(PlannedStep {
+                        step: Step::Change(Change::AddIndex {
+                            table: table.clone(),
+                            index: new_index.clone(),
+                        }),
+                        lost_data: vec![],
+                    });
+                }
+            }
+            Change::RenameConstraint { .. } => {}
+            other => steps.push(PlannedStep {
+                step: Step::Change(other.clone()),
+                lost_data: lost_data(other),
+            }),
+        }
+    }
+    for (name, lost) in rebuilt {
+        if let (Some(old), Some(new)) = (old_table(from, &name, renames), to.tables.get(&name)) {
+            steps.push(PlannedStep {
+                step: Step::RebuildTable {
+                    from: old,
+                    to: new.clone(),
+                },
+                lost_data: lost,
+            });
+        }
+    }
+    steps
+}
+
+/// The old table that becomes `new_name`, as it is after the native renames. A table renamed
+/// to `new_name` wins over a table already called `new_name` (that one is being dropped).
+fn old_table(from: &Schema, new_name: &str, renames: &Renames) -> Option<Table> {
+    let renamed = from
+        .tables
+        .values()
+        .find(|t| t.name != new_name && renames.table(&t.name) == new_name);
+    renamed
+        .or_else(|| {
+            from.tables
+                .get(new_name)
+                .filter(|t| renames.table(&t.name) == new_name)
+        })
+        .map(|t| renames.apply(t))
+}
+
+/// Dropped tables, children before their parents, so no `DROP TABLE` runs while another
+/// dropped table still references it (with foreign keys on, SQLite would delete or refuse).
+pub(super) fn order_table_drops(steps: &mut [PlannedStep]) {
+    let Some(start) = steps
+        .iter()
+        .position(|s| order::phase(&s.step) == order::DROP_TABLE)
+    else {
+        return;
+    };
+    let end = steps[start..]
+        .iter()
+        .position(|s| order::phase(&s.step) != order::DROP_TABLE)
+        .map_or(steps.len(), |n| start + n);
+    let mut pending: Vec<PlannedStep> = steps[start..end].to_vec();
+    let mut ordered = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let referenced = |name: &str, pending: &[PlannedStep]| {
+            pending.iter().any(|s| match &s.step {
+                Step::Change(Change::DropTable(t)) => {
+                    t.name != name && t.foreign_keys.iter().any(|fk| fk.ref_table == name)
+                }
+                _ => false,
+            })
+        };
+        let next = pending
+            .iter()
+            .position(|s| match &s.step {
+                Step::Change(Change::DropTable(t)) => !referenced(&t.name, &pending),
+                _ => true,
+            })
+            .unwrap_or(0);
+        ordered.push(pending.remove(next));
+    }
+    steps[start..end].clone_from_slice(&ordered);
+}

@@ -1,1 +1,0 @@
-//! Steps -> SQL, one renderer per dialect. (Being built: see docs/architecture.md.)

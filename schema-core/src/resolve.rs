@@ -1,2 +1,0 @@
-//! Declarations -> one dialect's [`crate::model::Schema`] (plus rename hints).
-//! (Being built: see docs/architecture.md.)
