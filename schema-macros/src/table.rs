@@ -41,6 +41,9 @@ fn proof(column: &ReadColumn) -> Option<TokenStream> {
             "field `{field}`: cargo-schema reads `{}` as a `#[derive(Enum)]` enum, but the real type is not one: derive `Enum` for it, or add `#[schema(sql_type = \"...\")]`",
             unresolved.name
         ),
+        None if written == read.reads_as => format!(
+            "field `{field}`: cargo-schema reads `{written}` by its name, but the real type is something else: use the real type's name, or add `#[schema(sql_type = \"...\")]`"
+        ),
         None => format!(
             "field `{field}`: cargo-schema reads `{written}` as `{}` by its name, but the real type is something else: use the real type's name, or add `#[schema(sql_type = \"...\")]`",
             read.reads_as
@@ -77,7 +80,7 @@ mod tests {
         let out = derive(&input).to_string();
         assert!(!out.contains("compile_error"), "{out}");
         assert_eq!(out.matches("SqlKind > :: KIND").count(), 2, "{out}");
-        assert!(out.contains("field `id`: cargo-schema reads `uuid::Uuid` as `uuid::Uuid`"));
+        assert!(out.contains("field `id`: cargo-schema reads `uuid::Uuid` by its name"));
         assert!(out.contains("field `role`: cargo-schema reads `Role` as a `#[derive(Enum)]` enum"));
         assert!(out.contains("ENUM_NAME"));
     }

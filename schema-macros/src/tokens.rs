@@ -72,12 +72,14 @@ fn column(decl: &ColumnDecl, read: &ReadColumn) -> TokenStream {
     let field = string(field);
     let name = string(name);
     let renamed_from = option(renamed_from.as_ref().map(|s| string(s)));
-    let leaf = read
+    // An enum's SQL name comes from the field's whole type, the same type the proof names,
+    // so a type without a mapping is reported once.
+    let enum_field_ty = read
         .read
         .as_ref()
         .and_then(|r| r.unresolved.as_ref())
-        .map(|u| &u.leaf);
-    let ty = type_decl(ty, leaf);
+        .map(|_| &read.ty);
+    let ty = type_decl(ty, enum_field_ty);
     let default = option(default.as_ref().map(default_decl));
     let references = option(references.as_ref().map(reference));
     quote! {
@@ -97,8 +99,8 @@ fn column(decl: &ColumnDecl, read: &ReadColumn) -> TokenStream {
     }
 }
 
-/// `leaf` is the type whose `#[derive(Enum)]` gives the SQL name of an unresolved enum.
-fn type_decl(ty: &TypeDecl, leaf: Option<&syn::Type>) -> TokenStream {
+/// `field_ty` is the field type whose `SqlKind::ENUM_NAME` names an unresolved enum.
+fn type_decl(ty: &TypeDecl, field_ty: Option<&syn::Type>) -> TokenStream {
     let path = quote!(::schema_runtime::__private::decl::TypeDecl);
     match ty {
         TypeDecl::Bool => quote!(#path::Bool),
@@ -117,13 +119,13 @@ fn type_decl(ty: &TypeDecl, leaf: Option<&syn::Type>) -> TokenStream {
         TypeDecl::Decimal => quote!(#path::Decimal),
         TypeDecl::Json => quote!(#path::Json),
         TypeDecl::Array(inner) => {
-            let inner = type_decl(inner, leaf);
+            let inner = type_decl(inner, field_ty);
             quote!(#path::Array(::std::boxed::Box::new(#inner)))
         }
-        TypeDecl::Enum(name) => match leaf {
-            Some(leaf) => quote! {
+        TypeDecl::Enum(name) => match field_ty {
+            Some(field_ty) => quote! {
                 #path::Enum(::schema_runtime::__private::string(
-                    <#leaf as ::schema_runtime::__private::SqlKind>::ENUM_NAME,
+                    <#field_ty as ::schema_runtime::__private::SqlKind>::ENUM_NAME,
                 ))
             },
             None => {

@@ -15,7 +15,7 @@ pub use std::vec;
 )]
 pub trait SqlKind {
     const KIND: u64;
-    /// The SQL type name of a `#[derive(Enum)]` enum.
+    /// The SQL type name of a `#[derive(Enum)]` enum (also through `Option` and `Vec`).
     const ENUM_NAME: &'static str = "";
 }
 
@@ -63,10 +63,12 @@ impl<T> SqlKind for sqlx::types::Json<T> {
 
 impl<T: SqlKind> SqlKind for Option<T> {
     const KIND: u64 = kind::option(T::KIND);
+    const ENUM_NAME: &'static str = T::ENUM_NAME;
 }
 
 impl<T: SqlKind> SqlKind for Vec<T> {
     const KIND: u64 = kind::vec(T::KIND);
+    const ENUM_NAME: &'static str = T::ENUM_NAME;
 }
 
 /// Keeps generated string literals short.

@@ -184,21 +184,23 @@ fn unknown_key(cx: &Ctxt, level: Level, meta: &ParseNestedMeta) -> syn::Result<(
             level.describe()
         ),
         None => format!(
-            "unknown key `{shown}` on {}: expected one of {}",
+            "unknown key `{shown}` on {}: expected {}",
             level.describe(),
-            backticked(level.keys())
+            one_of(level.keys())
         ),
     };
     cx.error_spanned_by(&meta.path, message);
     skip_value(meta)
 }
 
-pub fn backticked(words: &[&str]) -> String {
-    words
-        .iter()
-        .map(|w| format!("`{w}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// "`a`", "`a` or `b`", "one of `a`, `b`, `c`".
+pub fn one_of(words: &[&str]) -> String {
+    let ticked: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    match ticked.as_slice() {
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        more => format!("one of {}", more.join(", ")),
+    }
 }
 
 fn path_text(path: &syn::Path) -> String {
@@ -211,10 +213,22 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
-        let _content;
-        syn::parenthesized!(_content in meta.input);
+        let content;
+        syn::parenthesized!(content in meta.input);
+        // Unconsumed tokens in a dropped buffer would surface as a second, confusing error.
+        content.parse::<proc_macro2::TokenStream>()?;
     }
     Ok(())
+}
+
+fn is_empty_group(meta: &ParseNestedMeta) -> bool {
+    let fork = meta.input.fork();
+    let parsed: syn::Result<bool> = (|| {
+        let content;
+        syn::parenthesized!(content in fork);
+        Ok(content.is_empty())
+    })();
+    parsed.unwrap_or(false)
 }
 
 fn is_flag(meta: &ParseNestedMeta) -> bool {
@@ -332,6 +346,11 @@ fn list(
         options: Vec::new(),
         written: Vec::new(),
     };
+    if is_empty_group(meta) {
+        // `index()`: syn rejects an empty list; the checks explain what belongs inside.
+        skip_value(meta)?;
+        return Ok(Some(list));
+    }
     meta.parse_nested_meta(|inner| {
         let Some(name) = key_ident(&inner) else {
             cx.error_spanned_by(
@@ -350,7 +369,7 @@ fn list(
                     None if allowed.is_empty() => format!("`{key}(...)` takes field names only"),
                     None => format!(
                         "unknown option `{name}` in `{key}(...)`: expected {}",
-                        backticked(allowed)
+                        one_of(allowed)
                     ),
                 };
                 cx.error_spanned_by(&name, message);

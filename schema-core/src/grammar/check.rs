@@ -1,7 +1,7 @@
 //! Rules that relate keys, fields and types of one item. Each `check_*` records its mistakes
 //! in the [`Ctxt`] and never stops the others.
 
-use super::attr::{backticked, List};
+use super::attr::{one_of, List};
 use super::ctxt::Ctxt;
 use super::suggest::closest;
 use super::symbol::{self, FK_ACTIONS};
@@ -317,7 +317,7 @@ fn check_references(cx: &Ctxt, table: &Table) {
                 let given = key.value.value();
                 let hint = closest(&given.to_lowercase(), FK_ACTIONS)
                     .map(|s| format!(": did you mean `\"{s}\"`?"))
-                    .unwrap_or_else(|| format!(": expected one of {}", backticked(FK_ACTIONS)));
+                    .unwrap_or_else(|| format!(": expected {}", one_of(FK_ACTIONS)));
                 cx.error_spanned_by(
                     &key.value,
                     format!("unknown action `{given}` for `{}`{hint}", key.key),

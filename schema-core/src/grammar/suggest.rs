@@ -5,7 +5,9 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .filter(|(d, c)| {
+            *d <= c.len().max(word.len()).div_ceil(3) || (word.len() >= 3 && c.starts_with(word))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -37,6 +39,9 @@ mod tests {
         assert_eq!(closest("uniq", &keys), Some("unique"));
         assert_eq!(closest("refrences", &keys), Some("references"));
         assert_eq!(closest("colour", &keys), None);
+        assert_eq!(closest("emial", &["org_id", "email"]), Some("email"));
+        assert_eq!(closest("org", &["org_id", "email"]), Some("org_id"));
+        assert_eq!(closest("id", &["identifier"]), None);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

@@ -1,0 +1,10 @@
+use schema_runtime::Table;
+
+#[derive(Table)]
+#[schema(index())]
+#[schema(unique(email, email))]
+struct User {
+    email: String,
+}
+
+fn main() {}

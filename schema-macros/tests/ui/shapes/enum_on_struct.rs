@@ -1,0 +1,8 @@
+use schema_runtime::Enum;
+
+#[derive(Enum)]
+struct Role {
+    name: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use schema_runtime::Enum;
+
+#[derive(Enum)]
+enum Never {}
+
+fn main() {}

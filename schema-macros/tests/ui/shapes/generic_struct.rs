@@ -1,0 +1,8 @@
+use schema_runtime::Table;
+
+#[derive(Table)]
+struct Row<T> {
+    value: T,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use schema_runtime::Table;
+
+#[derive(Table)]
+enum Role {
+    Admin,
+}
+
+fn main() {}

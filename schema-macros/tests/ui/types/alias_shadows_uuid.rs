@@ -1,0 +1,10 @@
+use schema_runtime::Table;
+
+type Uuid = String;
+
+#[derive(Table)]
+struct User {
+    id: Uuid,
+}
+
+fn main() {}
