@@ -1,3 +1,6 @@
 //! Test support shared by every database test.
+pub mod apply;
 pub mod build;
+pub mod live;
+pub mod scenario;
 pub mod testdb;

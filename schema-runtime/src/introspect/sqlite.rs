@@ -1,5 +1,12 @@
 //! SQLite: `pragma table_info / index_list / index_info / foreign_key_list` for structure, and
-//! the stored `CREATE TABLE` text for what the pragmas leave out (names, checks, AUTOINCREMENT).
+//! the stored `CREATE TABLE` text for what the pragmas leave out (unique and check names, check
+//! expressions, AUTOINCREMENT).
+//!
+//! Primary keys and foreign keys get their default names (`<table>_pkey`,
+//! `<table>_<columns>_fkey`) whatever the text says: SQLite never uses those names, and a
+//! table or column renamed with `ALTER TABLE ... RENAME` keeps the old name in the stored
+//! text, so the text's name would be stale. The planner agrees: on SQLite a change of only a
+//! primary or foreign key's name runs nothing.
 
 use super::sqlite_ddl::{index_predicate, parse_create_table, ConstraintKind, TableDdl};
 use super::{fk_action, is_internal_table, sort_lists, Error};
@@ -85,18 +92,13 @@ async fn read_table(pool: &SqlitePool, name: &str, ddl: &TableDdl) -> Result<Tab
         checks: Vec::new(),
     };
     if !key.is_empty() {
-        let pk_name = constraint_name(
-            ddl,
-            |k| matches!(k, ConstraintKind::PrimaryKey(c) if *c == key),
-        )
-        .unwrap_or_else(|| naming::primary_key_name(name));
         table.primary_key = Some(PrimaryKey {
-            name: pk_name,
+            name: naming::primary_key_name(name),
             columns: key,
         });
     }
     read_indexes(pool, &mut table, ddl).await?;
-    read_foreign_keys(pool, &mut table, ddl).await?;
+    read_foreign_keys(pool, &mut table).await?;
     table.checks = checks(name, ddl);
     Ok(table)
 }
@@ -178,11 +180,7 @@ async fn index_columns(pool: &SqlitePool, index: &str) -> Result<Vec<String>, Er
     Ok(columns)
 }
 
-async fn read_foreign_keys(
-    pool: &SqlitePool,
-    table: &mut Table,
-    ddl: &TableDdl,
-) -> Result<(), Error> {
+async fn read_foreign_keys(pool: &SqlitePool, table: &mut Table) -> Result<(), Error> {
     let rows = sqlx::query(
         r#"SELECT id, seq, "table" AS ref_table, "from" AS from_col, "to" AS to_col, on_update, on_delete
            FROM pragma_foreign_key_list(?1) ORDER BY id, seq"#,
@@ -221,11 +219,7 @@ async fn read_foreign_keys(
             // `REFERENCES parent` without columns: the parent's primary key.
             fk.ref_columns = primary_key_columns(pool, &fk.ref_table).await?;
         }
-        fk.name = constraint_name(ddl, |k| {
-            matches!(k, ConstraintKind::ForeignKey { columns, ref_table }
-                if *columns == fk.columns && ref_table.eq_ignore_ascii_case(&fk.ref_table))
-        })
-        .unwrap_or_else(|| naming::foreign_key_name(&table.name, &fk.columns.join("_")));
+        fk.name = naming::foreign_key_name(&table.name, &fk.columns.join("_"));
         table.foreign_keys.push(fk);
     }
     Ok(())
