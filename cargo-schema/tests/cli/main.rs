@@ -1,0 +1,10 @@
+//! End-to-end tests of `cargo schema`: the real binary on fixture workspaces
+//! (`tests/fixtures/<case>/`) copied to a temporary folder. One test binary, many cases.
+
+mod support;
+
+mod errors;
+mod generate;
+mod help;
+mod new;
+mod verify;

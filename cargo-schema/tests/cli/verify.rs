@@ -1,0 +1,263 @@
+//! `verify`: 0 clean, 1 with each problem explained and the command that fixes it.
+
+use crate::generate::first_up;
+use crate::support::{Fixture, Run};
+
+/// A fixture with its first migration generated.
+fn generated(case: &str) -> Fixture {
+    let fixture = Fixture::new(case);
+    fixture.run(&["generate"]).assert_code(0);
+    fixture
+}
+
+#[track_caller]
+fn problem(run: &Run, kind: &str) {
+    run.assert_code(1)
+        .assert_stdout(&format!("problem[{kind}]"))
+        .assert_stdout("  fix: ")
+        .assert_stderr("verify found");
+}
+
+#[test]
+fn clean_after_generate_including_the_sqlite_replay() {
+    let fixture = generated("basic");
+    let run = fixture.run(&["verify"]);
+    run.assert_code(0)
+        .assert_stderr("Replaying basic (sqlite) on an in-memory SQLite database")
+        .assert_stderr("Verified basic (sqlite): clean");
+    let json = fixture.run(&["verify", "--format", "json"]);
+    json.assert_code(0);
+    let value = json.json();
+    assert_eq!(value["status"], "clean");
+    assert_eq!(value["targets"][0]["replayed"], true);
+}
+
+#[test]
+fn ungenerated_struct_changes() {
+    let fixture = generated("basic");
+    fixture.edit(
+        "src/models/users.rs",
+        "pub role: Role,",
+        "pub role: Role,\n    pub nickname: Option<String>,",
+    );
+    let run = fixture.run(&["verify"]);
+    problem(&run, "ungenerated_changes");
+    run.assert_stdout("the structs of `basic` differ from the sqlite snapshot")
+        .assert_stdout("nickname")
+        .assert_stdout("cargo schema generate -p basic");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.run(&["verify"]).assert_code(0);
+}
+
+#[test]
+fn migration_edited_after_generation() {
+    let fixture = generated("basic");
+    let up = format!("migrations/{}", first_up(&fixture, "migrations"));
+    let text = fixture.read(&up);
+    fixture.write(&up, &format!("{text}\n-- a later edit\n"));
+    let run = fixture.run(&["verify"]);
+    problem(&run, "edited_migration");
+    run.assert_stdout(&format!("{up} was changed after it was generated"))
+        .assert_stdout(&format!("git checkout -- {up}"));
+    // Line endings and a BOM are not edits.
+    fixture.write(&up, &format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    fixture.run(&["verify"]).assert_code(0);
+}
+
+#[test]
+fn missing_migration_file() {
+    let fixture = generated("basic");
+    let down = first_up(&fixture, "migrations").replace(".up.sql", ".down.sql");
+    fixture.remove(&format!("migrations/{down}"));
+    let run = fixture.run(&["verify"]);
+    problem(&run, "missing_file");
+    run.assert_stdout(&format!("migrations/{down} is missing"));
+}
+
+#[test]
+fn duplicate_number_from_another_branch() {
+    let fixture = generated("basic");
+    fixture.write(
+        "migrations/0001_other_branch.up.sql",
+        "CREATE TABLE other (id integer);\n",
+    );
+    fixture.write(
+        "migrations/0001_other_branch.down.sql",
+        "DROP TABLE other;\n",
+    );
+    let run = fixture.run(&["verify"]);
+    problem(&run, "duplicate_number");
+    run.assert_stdout("0001_other_branch and 0001_")
+        .assert_stdout("share number 0001")
+        .assert_stdout("cargo schema generate");
+}
+
+#[test]
+fn unrecorded_migration_and_bad_file_names() {
+    let fixture = generated("basic");
+    fixture.write("migrations/0003_by_hand.up.sql", "SELECT 1;\n");
+    fixture.write("migrations/0003_by_hand.down.sql", "SELECT 1;\n");
+    fixture.write("migrations/cleanup.sql", "SELECT 1;\n");
+    let run = fixture.run(&["verify"]);
+    problem(&run, "unrecorded_migration");
+    run.assert_stdout("0003_by_hand is not recorded in the snapshot")
+        .assert_stdout("cargo schema new by_hand")
+        .assert_stdout("problem[bad_file_name]: migrations/cleanup.sql");
+}
+
+#[test]
+fn hand_written_data_migrations_are_not_differences() {
+    let fixture = generated("basic");
+    fixture.run(&["new", "seed_admin"]).assert_code(0);
+    fixture.write(
+        "migrations/0002_seed_admin.up.sql",
+        "INSERT INTO users (email, role) VALUES ('admin@example.com', 'admin');\n",
+    );
+    fixture.write(
+        "migrations/0002_seed_admin.down.sql",
+        "DELETE FROM users WHERE email = 'admin@example.com';\n",
+    );
+    fixture.run(&["verify"]).assert_code(0);
+}
+
+#[test]
+fn replay_drift_from_a_hand_written_schema_change() {
+    let fixture = generated("basic");
+    fixture.run(&["new", "sneaky_table"]).assert_code(0);
+    fixture.write(
+        "migrations/0002_sneaky_table.up.sql",
+        "CREATE TABLE sneaky (id integer);\n",
+    );
+    fixture.write(
+        "migrations/0002_sneaky_table.down.sql",
+        "DROP TABLE sneaky;\n",
+    );
+    let run = fixture.run(&["verify"]);
+    problem(&run, "replay_drift");
+    run.assert_stdout("after all up migrations, the scratch database differs from the snapshot")
+        .assert_stdout("sneaky");
+    // --no-replay skips it.
+    fixture.run(&["verify", "--no-replay"]).assert_code(0);
+}
+
+#[test]
+fn down_migration_that_leaves_something_behind() {
+    let fixture = generated("basic");
+    fixture.run(&["new", "leftover"]).assert_code(0);
+    fixture.write(
+        "migrations/0002_leftover.up.sql",
+        "CREATE INDEX leftover_idx ON posts (title);\nDROP INDEX leftover_idx;\n",
+    );
+    fixture.write(
+        "migrations/0002_leftover.down.sql",
+        "CREATE TABLE leftover (id integer);\n",
+    );
+    let run = fixture.run(&["verify"]);
+    problem(&run, "replay_drift");
+    run.assert_stdout("after all down migrations");
+}
+
+#[test]
+fn two_branches_on_the_same_parent() {
+    let fixture = generated("basic");
+    let git = |args: &[&str]| {
+        let output = fixture.git(args);
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    assert!(git(&["init", "-q"]).0);
+    assert!(git(&["symbolic-ref", "HEAD", "refs/heads/main"]).0);
+    git(&["add", "-A"]);
+    assert!(git(&["commit", "-qm", "base"]).0);
+    assert!(git(&["checkout", "-qb", "feature"]).0);
+    fixture.edit(
+        "src/models/users.rs",
+        "pub role: Role,",
+        "pub role: Role,\n    pub nickname: Option<String>,",
+    );
+    fixture
+        .run(&["generate", "--name", "add_nickname"])
+        .assert_code(0);
+    git(&["add", "-A"]);
+    assert!(git(&["commit", "-qm", "feature"]).0);
+    assert!(git(&["checkout", "-q", "main"]).0);
+    fixture.edit(
+        "src/models/content/posts.rs",
+        "pub title: String,",
+        "pub title: String,\n    pub body: Option<String>,",
+    );
+    fixture
+        .run(&["generate", "--name", "add_body"])
+        .assert_code(0);
+    git(&["add", "-A"]);
+    assert!(git(&["commit", "-qm", "main"]).0);
+    let (merged, _) = git(&["merge", "-q", "feature"]);
+    assert!(!merged, "the snapshot conflicts");
+
+    let run = fixture.run(&["verify"]);
+    problem(&run, "branch_conflict");
+    run.assert_stdout("two branches each added migrations on top of 0001_")
+        .assert_stdout(
+            "0002_add_body on one side (ours) and 0002_add_nickname on the other (theirs)",
+        )
+        .assert_stdout("cargo schema generate");
+    fixture
+        .run(&["generate"])
+        .assert_code(2)
+        .assert_stderr("merge-conflict markers");
+
+    // The fix: keep main's migrations, regenerate the branch's change on top.
+    assert!(git(&["checkout", "main", "--", "migrations"]).0);
+    fixture.remove("migrations/0002_add_nickname.up.sql");
+    fixture.remove("migrations/0002_add_nickname.down.sql");
+    fixture
+        .run(&["generate"])
+        .assert_code(0)
+        .assert_stderr("Generated 0003_");
+    fixture.run(&["verify"]).assert_code(0);
+}
+
+#[test]
+fn postgres_replay_on_a_scratch_database() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = runtime.block_on(schema_tests::testdb::postgres()) else {
+        return;
+    };
+    let fixture = generated("multi_target");
+    let run = fixture.run(&["verify", "--dialect", "postgres", "--database-url", &db.url]);
+    run.assert_code(0)
+        .assert_stderr("Replaying multi_target (postgres) on a scratch database");
+    // Without a URL the PostgreSQL replay is skipped with a note, not an error.
+    fixture
+        .run(&["verify", "--dialect", "postgres"])
+        .assert_code(0)
+        .assert_stderr("pass `--database-url`");
+    // A URL of another database kind is an error.
+    fixture
+        .run(&[
+            "verify",
+            "--dialect",
+            "postgres",
+            "--database-url",
+            "mysql://root@127.0.0.1/x",
+        ])
+        .assert_code(2)
+        .assert_stderr("--database-url is a mysql URL");
+    let leftovers: Vec<String> = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+        sqlx::query_scalar(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'cargo_schema_verify_%'",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .expect("query")
+    });
+    assert_eq!(
+        leftovers,
+        Vec::<String>::new(),
+        "the scratch database is dropped"
+    );
+}
