@@ -1,0 +1,184 @@
+//! Applying migrations: [`Migrator`], built by `embed_migrations!()` at compile time or by
+//! [`Migrator::from_dir`] at run time (the CLI), both through the one resolver in
+//! `schema_core::migrations`.
+//!
+//! Guarantees:
+//! - one transaction per migration, together with its history row (except files marked
+//!   `-- schema:no-transaction` and on MySQL, where DDL commits implicitly: those record
+//!   their progress statement by statement and resume where they stopped);
+//! - one run at a time per database and history table: a PostgreSQL advisory lock on a
+//!   dedicated connection (or a transaction-level lock for pooling proxies), an exclusive
+//!   SQLite write transaction per migration, a MySQL `GET_LOCK`; always released;
+//! - nothing is applied when an applied file changed, an applied migration is missing, or a
+//!   new migration is numbered below an applied one.
+
+mod analysis;
+mod error;
+mod options;
+mod pool;
+mod redact;
+mod report;
+mod run;
+pub(crate) mod session;
+
+pub use analysis::RollbackTarget;
+pub use error::{MigrateError, StatementFailure};
+pub use options::{LockMode, LockTimeoutRetry, MigratorOptions};
+pub use pool::{DatabasePool, MigrationPool};
+pub use redact::redact;
+pub use report::{
+    Applied, AppliedMigration, Direction, MigrationState, MigrationStatus, Plan, PlannedMigration,
+    Problem, Report, StatusReport,
+};
+
+use run::Goal;
+use schema_core::migrations::{read_dir, Migration};
+use std::borrow::Cow;
+use std::path::Path;
+
+/// A set of migrations and the settings to apply them with.
+///
+/// ```no_run
+/// static MIGRATOR: schema_runtime::Migrator = schema_runtime::embed_migrations!();
+/// # async fn start(pool: sqlx::PgPool) -> Result<(), schema_runtime::MigrateError> {
+/// MIGRATOR.run(&pool).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Migrator {
+    migrations: Cow<'static, [Migration]>,
+    options: MigratorOptions,
+}
+
+impl Migrator {
+    /// Used by `embed_migrations!`; the resolver has already sorted and checked the set.
+    #[doc(hidden)]
+    pub const fn __embedded(migrations: &'static [Migration]) -> Migrator {
+        Migrator {
+            migrations: Cow::Borrowed(migrations),
+            options: MigratorOptions::DEFAULT,
+        }
+    }
+
+    /// Reads a migrations folder at run time, with the same rules as `embed_migrations!`.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Migrator, MigrateError> {
+        Ok(Migrator {
+            migrations: Cow::Owned(read_dir(dir.as_ref())?),
+            options: MigratorOptions::DEFAULT,
+        })
+    }
+
+    /// The same migrations with other settings (cheap: embedded migrations are not copied).
+    pub fn with_options(&self, options: MigratorOptions) -> Migrator {
+        Migrator {
+            migrations: self.migrations.clone(),
+            options,
+        }
+    }
+
+    pub fn options(&self) -> &MigratorOptions {
+        &self.options
+    }
+
+    /// The migrations, by version.
+    pub fn migrations(&self) -> &[Migration] {
+        &self.migrations
+    }
+
+    /// Applies every pending migration.
+    pub async fn run<P: MigrationPool + ?Sized>(&self, pool: &P) -> Result<Report, MigrateError> {
+        run::run(self, &pool.to_database_pool(), Goal::Up { to: None }).await
+    }
+
+    /// Applies pending migrations up to and including `version`.
+    pub async fn run_to<P: MigrationPool + ?Sized>(
+        &self,
+        pool: &P,
+        version: i64,
+    ) -> Result<Report, MigrateError> {
+        run::run(
+            self,
+            &pool.to_database_pool(),
+            Goal::Up { to: Some(version) },
+        )
+        .await
+    }
+
+    /// Undoes, newest first, every applied migration above `version` (0: all of them).
+    pub async fn rollback_to<P: MigrationPool + ?Sized>(
+        &self,
+        pool: &P,
+        version: i64,
+    ) -> Result<Report, MigrateError> {
+        let goal = Goal::Down(RollbackTarget::To(version));
+        run::run(self, &pool.to_database_pool(), goal).await
+    }
+
+    /// Undoes the `steps` most recently applied migrations.
+    pub async fn rollback_steps<P: MigrationPool + ?Sized>(
+        &self,
+        pool: &P,
+        steps: usize,
+    ) -> Result<Report, MigrateError> {
+        let goal = Goal::Down(RollbackTarget::Steps(steps));
+        run::run(self, &pool.to_database_pool(), goal).await
+    }
+
+    /// Applied, pending, changed, unfinished and missing migrations. Reads only; creates
+    /// nothing.
+    pub async fn status<P: MigrationPool + ?Sized>(
+        &self,
+        pool: &P,
+    ) -> Result<StatusReport, MigrateError> {
+        let applied = self.read_history(&pool.to_database_pool()).await?;
+        Ok(analysis::status(&self.migrations, &applied))
+    }
+
+    /// What `run_to` (`to: Some`) or `run` (`to: None`) would execute, without executing it.
+    pub async fn plan_run<P: MigrationPool + ?Sized>(
+        &self,
+        pool: &P,
+        to: Option<i64>,
+    ) -> Result<Plan, MigrateError> {
+        let pool = pool.to_database_pool();
+        let applied = self.read_history(&pool).await?;
+        let migrations = analysis::to_apply(&self.migrations, &applied, to)?;
+        Ok(analysis::plan(
+            pool.dialect(),
+            Direction::Up,
+            &migrations,
+            &applied,
+        ))
+    }
+
+    /// What a rollback would execute, without executing it.
+    pub async fn plan_rollback<P: MigrationPool + ?Sized>(
+        &self,
+        pool: &P,
+        target: RollbackTarget,
+    ) -> Result<Plan, MigrateError> {
+        let pool = pool.to_database_pool();
+        let applied = self.read_history(&pool).await?;
+        let migrations = analysis::to_roll_back(&self.migrations, &applied, target)?;
+        Ok(analysis::plan(
+            pool.dialect(),
+            Direction::Down,
+            &migrations,
+            &applied,
+        ))
+    }
+
+    async fn read_history(
+        &self,
+        pool: &DatabasePool,
+    ) -> Result<Vec<AppliedMigration>, MigrateError> {
+        let mut session = session::Session::open(pool, &self.options).await?;
+        let applied = match session.history_exists().await {
+            Ok(true) => session.read_applied().await,
+            Ok(false) => Ok(Vec::new()),
+            Err(error) => Err(error),
+        };
+        session.release().await;
+        applied
+    }
+}

@@ -1,0 +1,366 @@
+//! The runner: lock, make sure the history table exists, read it, refuse on any
+//! disagreement, then apply (or undo) each migration with its history row, and always release.
+
+use super::analysis::{self, progress_checksum, resume_at, transactional, RollbackTarget};
+use super::error::{database_message, StatementFailure};
+use super::report::{Applied, AppliedMigration, Direction, Report};
+use super::session::history::RowValues;
+use super::session::Session;
+use super::{DatabasePool, LockMode, MigrateError, Migrator};
+use schema_core::migrations::{Migration, Script, Statement};
+use schema_core::Dialect;
+use std::time::Instant;
+
+/// What a run does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Goal {
+    Up { to: Option<i64> },
+    Down(RollbackTarget),
+}
+
+pub(crate) async fn run(
+    migrator: &Migrator,
+    pool: &DatabasePool,
+    goal: Goal,
+) -> Result<Report, MigrateError> {
+    let mut session = Session::open(pool, migrator.options()).await?;
+    let outcome = run_locked(migrator, &mut session, goal).await;
+    session.release().await;
+    outcome
+}
+
+async fn run_locked(
+    migrator: &Migrator,
+    session: &mut Session,
+    goal: Goal,
+) -> Result<Report, MigrateError> {
+    session.lock().await?;
+    session.ensure_history().await?;
+    let applied = session.read_applied().await?;
+    let migrations = migrator.migrations();
+    let mut report = Report {
+        direction: match goal {
+            Goal::Up { .. } => Direction::Up,
+            Goal::Down(_) => Direction::Down,
+        },
+        migrations: Vec::new(),
+    };
+    match goal {
+        Goal::Up { to } => {
+            for migration in analysis::to_apply(migrations, &applied, to)? {
+                if let Some(done) = apply(migrator, session, migration, &applied).await? {
+                    report.migrations.push(done);
+                }
+            }
+        }
+        Goal::Down(target) => {
+            for migration in analysis::to_roll_back(migrations, &applied, target)? {
+                if let Some(done) = undo(session, migration).await? {
+                    report.migrations.push(done);
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn no_transaction(script: &Script) -> bool {
+    script
+        .directives()
+        .map(|d| d.no_transaction)
+        .unwrap_or(false)
+}
+
+fn foreign_keys_off(script: &Script, dialect: Dialect) -> bool {
+    dialect == Dialect::Sqlite
+        && script
+            .directives()
+            .map(|d| d.foreign_keys_off)
+            .unwrap_or(false)
+}
+
+async fn apply(
+    migrator: &Migrator,
+    session: &mut Session,
+    migration: &Migration,
+    applied: &[AppliedMigration],
+) -> Result<Option<Applied>, MigrateError> {
+    if transactional(session.dialect, no_transaction(&migration.up)) {
+        return match in_transaction(session, migrator.migrations(), migration, Direction::Up).await
+        {
+            Ok(done) => Ok(Some(done)),
+            Err(Skip::AlreadyDone) => Ok(None),
+            Err(Skip::Failed(error)) => Err(error),
+        };
+    }
+    if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {
+        return Err(MigrateError::NoTransactionNeedsSessionLock {
+            version: migration.version,
+            file: migration.up.file.to_string(),
+        });
+    }
+    let row = applied.iter().find(|a| a.version == migration.version);
+    outside_transaction(session, migration, row).await.map(Some)
+}
+
+/// Why an in-transaction step did not produce a result.
+enum Skip {
+    /// Another process applied (or undid) this migration first.
+    AlreadyDone,
+    Failed(MigrateError),
+}
+
+impl From<MigrateError> for Skip {
+    fn from(error: MigrateError) -> Self {
+        Skip::Failed(error)
+    }
+}
+
+/// Runs a script and its history change in one transaction.
+async fn in_transaction(
+    session: &mut Session,
+    all: &[Migration],
+    migration: &Migration,
+    direction: Direction,
+) -> Result<Applied, Skip> {
+    let script = match direction {
+        Direction::Up => &migration.up,
+        Direction::Down => &migration.down,
+    };
+    let fk_off = foreign_keys_off(script, session.dialect);
+    let restore_foreign_keys = if fk_off {
+        let was_on = session.foreign_keys_enabled().await?;
+        session.set_foreign_keys(false).await?;
+        Some(was_on)
+    } else {
+        None
+    };
+    session.begin().await.map_err(Skip::Failed)?;
+    let outcome = transaction_body(session, all, migration, script, direction, fk_off).await;
+    match &outcome {
+        Ok(_) => {
+            if let Err(error) = session.commit().await {
+                session.rollback().await;
+                return Err(Skip::Failed(error));
+            }
+        }
+        Err(_) => session.rollback().await,
+    }
+    if let Some(was_on) = restore_foreign_keys {
+        session.set_foreign_keys(was_on).await?;
+    }
+    outcome
+}
+
+async fn transaction_body(
+    session: &mut Session,
+    all: &[Migration],
+    migration: &Migration,
+    script: &Script,
+    direction: Direction,
+    fk_off: bool,
+) -> Result<Applied, Skip> {
+    // Read the history again inside the transaction: under a per-migration lock (SQLite,
+    // PostgreSQL transaction mode) another process may have moved on since the first read.
+    let applied = session.read_applied().await?;
+    let still_needed = match direction {
+        Direction::Up => analysis::to_apply(all, &applied, None)?
+            .iter()
+            .any(|m| m.version == migration.version),
+        Direction::Down => applied
+            .iter()
+            .any(|a| a.version == migration.version && a.complete),
+    };
+    if !still_needed {
+        return Err(Skip::AlreadyDone);
+    }
+    let version_before = analysis::current_version(&applied);
+    let started = Instant::now();
+    if direction == Direction::Up {
+        session.delete_row(migration.version, true).await?;
+    }
+    let statements = script.statements(session.dialect);
+    for statement in &statements {
+        if let Err(error) = session.execute(statement.sql).await {
+            return Err(Skip::Failed(statement_error(
+                migration,
+                script,
+                statement,
+                &error,
+                true,
+                version_before,
+            )));
+        }
+    }
+    if fk_off {
+        let violations = session.foreign_key_violations().await?;
+        if !violations.is_empty() {
+            return Err(Skip::Failed(MigrateError::ForeignKeyCheck {
+                version: migration.version,
+                file: script.file.to_string(),
+                violations,
+            }));
+        }
+    }
+    let execution_ms = elapsed_ms(started);
+    match direction {
+        Direction::Up => {
+            let checksum = migration.up.checksum.to_hex();
+            session
+                .insert_row(&RowValues {
+                    version: migration.version,
+                    name: &migration.name,
+                    checksum: &checksum,
+                    execution_ms,
+                    complete: true,
+                    statements_done: statements.len() as i64,
+                    progress_checksum: None,
+                })
+                .await?
+        }
+        Direction::Down => session.delete_row(migration.version, false).await?,
+    }
+    Ok(done(migration, script, execution_ms))
+}
+
+/// Runs a `-- schema:no-transaction` (or MySQL) up script statement by statement, recording
+/// progress after each, so a run that died or failed resumes where it stopped.
+async fn outside_transaction(
+    session: &mut Session,
+    migration: &Migration,
+    row: Option<&AppliedMigration>,
+) -> Result<Applied, MigrateError> {
+    let script = &migration.up;
+    let statements = script.statements(session.dialect);
+    let checksum = migration.up.checksum.to_hex();
+    let start = resume_at(migration, row, &statements);
+    let progress = progress_checksum(&statements[..start]);
+    if row.is_some() {
+        session
+            .set_progress(&unfinished_row(migration, &checksum, start, &progress))
+            .await?;
+        session.drop_invalid_indexes(&statements[start..]).await?;
+    } else {
+        session
+            .insert_row(&unfinished_row(migration, &checksum, 0, &progress))
+            .await?;
+    }
+    let started = Instant::now();
+    for (index, statement) in statements.iter().enumerate().skip(start) {
+        if let Err(error) = session.execute(statement.sql).await {
+            let version_now = version_now(session).await;
+            return Err(statement_error(
+                migration,
+                script,
+                statement,
+                &error,
+                false,
+                version_now,
+            ));
+        }
+        let progress = progress_checksum(&statements[..=index]);
+        session
+            .set_progress(&unfinished_row(migration, &checksum, index + 1, &progress))
+            .await?;
+    }
+    let execution_ms = elapsed_ms(started);
+    session
+        .complete_row(&RowValues {
+            execution_ms,
+            complete: true,
+            ..unfinished_row(migration, &checksum, statements.len(), "")
+        })
+        .await?;
+    Ok(done(migration, script, execution_ms))
+}
+
+async fn undo(
+    session: &mut Session,
+    migration: &Migration,
+) -> Result<Option<Applied>, MigrateError> {
+    let script = &migration.down;
+    if transactional(session.dialect, no_transaction(script)) {
+        return match in_transaction(session, &[], migration, Direction::Down).await {
+            Ok(done) => Ok(Some(done)),
+            Err(Skip::AlreadyDone) => Ok(None),
+            Err(Skip::Failed(error)) => Err(error),
+        };
+    }
+    if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {
+        return Err(MigrateError::NoTransactionNeedsSessionLock {
+            version: migration.version,
+            file: script.file.to_string(),
+        });
+    }
+    let started = Instant::now();
+    let statements = script.statements(session.dialect);
+    for statement in &statements {
+        if let Err(error) = session.execute(statement.sql).await {
+            return Err(statement_error(
+                migration,
+                script,
+                statement,
+                &error,
+                false,
+                Some(migration.version),
+            ));
+        }
+    }
+    session.delete_row(migration.version, false).await?;
+    Ok(Some(done(migration, script, elapsed_ms(started))))
+}
+
+/// The highest finished version, read after a failure outside a transaction.
+async fn version_now(session: &mut Session) -> Option<i64> {
+    let applied = session.read_applied().await.ok()?;
+    analysis::current_version(&applied)
+}
+
+fn statement_error(
+    migration: &Migration,
+    script: &Script,
+    statement: &Statement<'_>,
+    error: &sqlx::Error,
+    transactional: bool,
+    version_now: Option<i64>,
+) -> MigrateError {
+    MigrateError::Statement(Box::new(StatementFailure {
+        version: migration.version,
+        file: script.file.to_string(),
+        line: statement.line,
+        statement: statement.sql.to_string(),
+        message: database_message(error),
+        transactional,
+        version_now,
+    }))
+}
+
+fn unfinished_row<'a>(
+    migration: &'a Migration,
+    checksum: &'a str,
+    done: usize,
+    progress: &'a str,
+) -> RowValues<'a> {
+    RowValues {
+        version: migration.version,
+        name: &migration.name,
+        checksum,
+        execution_ms: 0,
+        complete: false,
+        statements_done: done as i64,
+        progress_checksum: Some(progress).filter(|p| !p.is_empty()),
+    }
+}
+
+fn done(migration: &Migration, script: &Script, execution_ms: i64) -> Applied {
+    Applied {
+        version: migration.version,
+        name: migration.name.to_string(),
+        file: script.file.to_string(),
+        execution_ms,
+    }
+}
+
+fn elapsed_ms(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
