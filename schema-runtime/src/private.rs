@@ -56,7 +56,7 @@ impl<Tz: chrono::TimeZone> SqlKind for chrono::DateTime<Tz> {
     const KIND: u64 = kind::DATE_TIME_TZ;
 }
 
-#[cfg(all(feature = "json", feature = "_db"))]
+#[cfg(feature = "json")]
 impl<T> SqlKind for sqlx::types::Json<T> {
     const KIND: u64 = kind::JSON;
 }
