@@ -590,7 +590,22 @@ fn simplify(e: Expr) -> Expr {
             ("<> ALL", Array(items)) => In(b(l), items, true),
             (_, array) => AnyArray(b(l), op, Box::new(array)),
         },
-        Between(x, lo, hi, neg) => Between(b(x), b(lo), b(hi), neg),
+        // PostgreSQL stores `x BETWEEN a AND b` as `x >= a AND x <= b`.
+        Between(x, lo, hi, neg) => {
+            let (x, lo, hi) = (simplify(*x), simplify(*lo), simplify(*hi));
+            let (low_op, high_op, join) = if neg {
+                ("<", ">", "OR")
+            } else {
+                (">=", "<=", "AND")
+            };
+            Logic(
+                join,
+                vec![
+                    Binary(low_op.into(), Box::new(x.clone()), Box::new(lo)),
+                    Binary(high_op.into(), Box::new(x), Box::new(hi)),
+                ],
+            )
+        }
         Like(l, op, r, neg) => Like(b(l), op, b(r), neg),
         other => other,
     }
@@ -828,7 +843,8 @@ mod tests {
         assert_eq!(pg("a - (b - c)"), "a - (b - c)");
         assert_eq!(pg("NOT (a AND b)"), "NOT (a AND b)");
         assert_eq!(pg("(deleted_at IS NULL)"), "deleted_at IS NULL");
-        assert_eq!(pg("x between 1 and 5"), "x BETWEEN 1 AND 5");
+        assert_eq!(pg("x between 1 and 5"), "x >= 1 AND x <= 5");
+        assert_eq!(pg("x not between 1 and 5"), "x < 1 OR x > 5");
         assert_eq!(pg("length(name) > 0"), "length(name) > 0");
         assert_eq!(pg("(length(name) > 0)"), "length(name) > 0");
         assert_eq!(pg("name like 'a%'"), "name LIKE 'a%'");
