@@ -99,6 +99,31 @@ impl LiveDb {
         })
     }
 
+    /// Deletes every row of every table (the tables stay).
+    pub async fn delete_all_rows(&self) -> anyhow::Result<()> {
+        let schema = self.introspect().await?;
+        if schema.tables.is_empty() {
+            return Ok(());
+        }
+        let quoted: Vec<String> = schema
+            .tables
+            .keys()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect();
+        let sql = match self {
+            LiveDb::Postgres { .. } => format!("TRUNCATE {} CASCADE;", quoted.join(", ")),
+            LiveDb::Sqlite { .. } => {
+                let deletes: Vec<String> =
+                    quoted.iter().map(|t| format!("DELETE FROM {t};")).collect();
+                format!(
+                    "PRAGMA foreign_keys = OFF;{}PRAGMA foreign_keys = ON;",
+                    deletes.concat()
+                )
+            }
+        };
+        self.execute(&sql).await
+    }
+
     /// Drops every table and type, leaving an empty database for the next case.
     pub async fn reset(&self) -> anyhow::Result<()> {
         match self {

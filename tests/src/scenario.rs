@@ -5,7 +5,8 @@
 //! 2. the seed rows go in;
 //! 3. up: introspected == resolved target, and (unless the change is destructive) the expected
 //!    rows read back;
-//! 4. down: introspected == resolved source;
+//! 4. down: introspected == resolved source (after a destructive up, on emptied tables: its
+//!    down restores the schema, not the data);
 //! 5. up again: introspected == resolved target.
 
 use crate::live::LiveDb;
@@ -130,6 +131,13 @@ pub async fn run(scenario: &Scenario, db: &LiveDb) -> anyhow::Result<()> {
             .with_context(|| format!("after up:\n{up}"))?;
     }
 
+    if destructive {
+        // The down of a destructive up restores the schema, not the data: a dropped NOT NULL
+        // column without a default cannot come back while the table holds rows.
+        db.delete_all_rows()
+            .await
+            .context("emptying the tables before down")?;
+    }
     db.apply(&down)
         .await
         .with_context(|| format!("down failed:\n{down}"))?;
@@ -207,7 +215,10 @@ async fn expect_rows(db: &LiveDb, rows: &Rows) -> anyhow::Result<()> {
 }
 
 async fn expect_schema(db: &LiveDb, want: &Schema, when: &str) -> anyhow::Result<()> {
-    let got = db.introspect().await.context("introspection failed")?;
+    let got = db
+        .introspect()
+        .await
+        .with_context(|| format!("introspection failed {when}"))?;
     if &got != want {
         bail!(
             "introspected schema differs from the resolved one {when}\n{}",
