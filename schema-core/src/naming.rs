@@ -15,7 +15,7 @@ pub fn snake_case(ident: &str) -> String {
             let next = chars.get(i + 1).copied();
             let boundary = match prev {
                 None => false,
-                Some(p) if p == '_' => false,
+                Some('_') => false,
                 Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
                 Some(p) if p.is_uppercase() => next.is_some_and(|n| n.is_lowercase()),
                 Some(_) => false,
@@ -119,6 +119,35 @@ mod tests {
     }
 
     #[test]
+    fn default_names_of_long_tables_fit_each_dialect() {
+        let table = "organisation_membership_invitation_audit_log_entries";
+        let cols = vec![
+            "organisation_id".to_string(),
+            "invited_by_user_id".to_string(),
+        ];
+        let names = [
+            unique_name(table, &cols),
+            index_name(table, &cols),
+            foreign_key_name(table, &cols[1]),
+        ];
+        for name in &names {
+            assert!(name.len() > 64, "{name} is long enough to need shortening");
+            let pg = fit(name, Dialect::Postgres);
+            let my = fit(name, Dialect::Mysql);
+            assert_eq!(pg.len(), 63, "{pg}");
+            assert_eq!(my.len(), 64, "{my}");
+            assert_eq!(fit(name, Dialect::Sqlite), *name);
+        }
+        let fitted: std::collections::BTreeSet<String> =
+            names.iter().map(|n| fit(n, Dialect::Postgres)).collect();
+        assert_eq!(
+            fitted.len(),
+            names.len(),
+            "no two default names collide after shortening"
+        );
+    }
+
+    #[test]
     fn short_names_are_kept() {
         let n = "a".repeat(63);
         assert_eq!(fit(&n, Dialect::Postgres), n);
@@ -145,6 +174,18 @@ mod tests {
             prop_assert_eq!(&sa, &shorten(&a, max));
             if a != b && (a.len() > max || b.len() > max) {
                 prop_assert_ne!(sa, sb);
+            }
+        }
+
+        #[test]
+        fn long_names_sharing_a_prefix_stay_distinct(prefix in "[a-z_]{70,90}", a in "[a-z]{1,8}", b in "[a-z]{1,8}") {
+            let (na, nb) = (format!("{prefix}{a}"), format!("{prefix}{b}"));
+            for dialect in [Dialect::Postgres, Dialect::Mysql] {
+                let (fa, fb) = (fit(&na, dialect), fit(&nb, dialect));
+                prop_assert!(fa.len() <= dialect.max_identifier_len().unwrap_or(usize::MAX));
+                if a != b {
+                    prop_assert_ne!(fa, fb);
+                }
             }
         }
 

@@ -375,7 +375,7 @@ fn list(
                 cx.error_spanned_by(&name, message);
                 return skip_value(&inner);
             }
-            if list.written.iter().any(|w| *w == name) {
+            if list.written.contains(&name) {
                 cx.error_spanned_by(
                     &name,
                     format!("duplicate option `{name}` in `{key}(...)`: remove one of them"),

@@ -39,6 +39,8 @@ mod link;
 mod suggest;
 pub mod symbol;
 mod table;
+#[cfg(test)]
+mod tests;
 mod ty;
 
 pub use ctxt::combine;
