@@ -94,7 +94,7 @@ pub fn generate(
             to: to.dialect,
         });
     }
-    let changes = diff(from, to, hints);
+    let changes = crate::plan::tables_in_dependency_order(&diff(from, to, hints));
     let planned = plan(from, to, &changes);
     let ctx = RenderContext::new(from, to);
     let (up_sql, down_sql) = if changes.is_empty() {

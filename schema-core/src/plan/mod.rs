@@ -16,11 +16,12 @@ pub mod risk;
 mod sqlite;
 mod step;
 
+pub use order::tables_in_dependency_order;
 pub use risk::{classify, Risk, RiskLevel};
 pub use step::{EnumUsage, PlannedStep, Step};
 
 use crate::dialect::Dialect;
-use crate::diff::{removed_enum_values, Change};
+use crate::diff::Change;
 use crate::model::{Schema, Table};
 use renames::Renames;
 
@@ -42,6 +43,8 @@ impl Plan {
 /// Orders `changes` (from [`crate::diff::diff`] of `from` and `to`) for `to.dialect`.
 pub fn plan(from: &Schema, to: &Schema, changes: &[Change]) -> Plan {
     let dialect = to.dialect;
+    let ordered = order::tables_in_dependency_order(changes);
+    let changes = ordered.as_slice();
     let renames = Renames::from_changes(changes);
     let mut up: Vec<PlannedStep> = match dialect {
         Dialect::Sqlite => sqlite::steps(from, to, changes, &renames),
@@ -51,9 +54,6 @@ pub fn plan(from: &Schema, to: &Schema, changes: &[Change]) -> Plan {
             .collect(),
     };
     up.sort_by_key(|s| order::phase(&s.step));
-    if dialect == Dialect::Sqlite {
-        sqlite::order_table_drops(&mut up);
-    }
     let down = up
         .iter()
         .rev()
@@ -89,31 +89,21 @@ pub(crate) fn lost_data(change: &Change) -> Vec<String> {
                 None => String::new(),
             }
         )],
-        Change::AlterEnum {
-            from,
-            to,
-            renamed_values,
-        } => {
-            let removed = removed_enum_values(from, to, renamed_values);
-            if removed.is_empty() {
-                vec![]
-            } else {
-                vec![format!(
-                    "enum {} gets back the values {}, but rows that held them are not restored",
-                    from.name,
-                    removed.join(", ")
-                )]
-            }
-        }
         Change::AlterColumn { table, from, to } => {
+            let mut lost = Vec::new();
             if classify(change, Dialect::Postgres).level == RiskLevel::Destructive {
-                vec![format!(
+                lost.push(format!(
                     "column {table}.{} goes back to {}, but precision lost in the change to {} is not restored",
                     to.name, from.ty, to.ty
-                )]
-            } else {
-                vec![]
+                ));
             }
+            if let (true, false, Some(d)) = (from.nullable, to.nullable, &to.default) {
+                lost.push(format!(
+                    "column {table}.{} accepts NULL again, but the rows the up migration set to {d} keep that value",
+                    to.name
+                ));
+            }
+            lost
         }
         _ => vec![],
     }

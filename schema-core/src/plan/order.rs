@@ -6,6 +6,7 @@
 
 use super::step::Step;
 use crate::diff::Change;
+use crate::model::Table;
 
 pub(super) const DROP_FOREIGN_KEY: u8 = 0;
 pub(super) const DROP_CONSTRAINT: u8 = 1;
@@ -48,4 +49,61 @@ pub(super) fn phase(step: &Step) -> u8 {
             DropEnum(_) => DROP_ENUM,
         },
     }
+}
+
+/// Indexes into `tables`, parents before the tables that reference them (a cycle is broken
+/// at the first table by name order).
+pub fn parents_first(tables: &[&Table]) -> Vec<usize> {
+    let mut pending: Vec<usize> = (0..tables.len()).collect();
+    let mut out = Vec::with_capacity(tables.len());
+    while !pending.is_empty() {
+        let waits_for_parent = |i: usize, pending: &[usize]| {
+            tables[i].foreign_keys.iter().any(|fk| {
+                fk.ref_table != tables[i].name
+                    && pending
+                        .iter()
+                        .any(|&p| p != i && tables[p].name == fk.ref_table)
+            })
+        };
+        let next = pending
+            .iter()
+            .position(|&i| !waits_for_parent(i, &pending))
+            .unwrap_or(0);
+        out.push(pending.remove(next));
+    }
+    out
+}
+
+/// `changes` with the created tables parents first and the dropped tables children first
+/// (each kind keeps its positions), so every `CREATE TABLE` and `DROP TABLE` finds the tables
+/// it depends on (SQLite checks inline foreign keys when a parent is dropped).
+pub fn tables_in_dependency_order(changes: &[Change]) -> Vec<Change> {
+    let mut out = changes.to_vec();
+    for creates in [true, false] {
+        let positions: Vec<usize> = changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| match c {
+                Change::CreateTable(_) => creates,
+                Change::DropTable(_) => !creates,
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let tables: Vec<&Table> = positions
+            .iter()
+            .filter_map(|&i| match &changes[i] {
+                Change::CreateTable(t) | Change::DropTable(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        let mut order = parents_first(&tables);
+        if !creates {
+            order.reverse();
+        }
+        for (slot, &pick) in positions.iter().zip(&order) {
+            out[*slot] = changes[positions[pick]].clone();
+        }
+    }
+    out
 }

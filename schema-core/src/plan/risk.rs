@@ -56,9 +56,9 @@ pub fn classify(change: &Change, dialect: Dialect) -> Risk {
             let removed = removed_enum_values(from, to, renamed_values);
             if !removed.is_empty() {
                 Risk::new(
-                    Destructive,
+                    NeedsCare,
                     format!(
-                        "removes enum values {}: fails if any row still holds one, and the down migration cannot bring the values back into rows",
+                        "removes enum values {}: fails if any row still holds one, and the old app version may still write them",
                         removed.join(", ")
                     ),
                 )
@@ -172,7 +172,12 @@ fn alter_column_risk(from: &Column, to: &Column, dialect: Dialect) -> Risk {
     }
     if from.nullable && !to.nullable {
         level = level.max(NeedsCare);
-        reasons.push("SET NOT NULL fails if any row holds NULL and scans the table".into());
+        reasons.push(match &to.default {
+            Some(d) => format!(
+                "SET NOT NULL: rows holding NULL are set to the default {d} first; scans the table"
+            ),
+            None => "SET NOT NULL fails if any row holds NULL and scans the table".into(),
+        });
     }
     if !from.nullable && to.nullable {
         reasons.push("drops NOT NULL".into());

@@ -8,9 +8,9 @@
 //! SQLite does not store primary key and foreign key names in a way it reports back, so a
 //! change of only their name runs nothing.
 
+use super::lost_data;
 use super::renames::Renames;
 use super::step::{PlannedStep, Step};
-use super::{lost_data, order};
 use crate::diff::{Change, ConstraintKind};
 use crate::model::{Column, Schema, Table};
 use std::collections::BTreeMap;
@@ -101,8 +101,11 @@ pub(super) fn steps(
                 from: old_name,
                 to: new_name,
             } => {
-                let old_index = old_table(from, table, renames)
-                    .and_then(|t| t.indexes.into_iter().find(|i| i.name == *old_name));
+                // The drop runs before the renames: it names the table and columns as they were.
+                let original = original_table(from, table, renames);
+                let old_index =
+                    original.and_then(|t| t.indexes.iter().find(|i| i.name == *old_name).cloned());
+                let old_table_name = original.map_or(table.clone(), |t| t.name.clone());
                 let new_index = to
                     .tables
                     .get(table)
@@ -110,7 +113,7 @@ pub(super) fn steps(
                 if let (Some(old_index), Some(new_index)) = (old_index, new_index) {
                     steps.push(PlannedStep {
                         step: Step::Change(Change::DropIndex {
-                            table: table.clone(),
+                            table: old_table_name,
                             index: old_index,
                         }),
                         lost_data: vec![],
@@ -145,54 +148,21 @@ pub(super) fn steps(
     steps
 }
 
-/// The old table that becomes `new_name`, as it is after the native renames. A table renamed
-/// to `new_name` wins over a table already called `new_name` (that one is being dropped).
-fn old_table(from: &Schema, new_name: &str, renames: &Renames) -> Option<Table> {
+/// The old table that becomes `new_name`, as it was before any rename. A table renamed to
+/// `new_name` wins over a table already called `new_name` (that one is being dropped).
+fn original_table<'a>(from: &'a Schema, new_name: &str, renames: &Renames) -> Option<&'a Table> {
     let renamed = from
         .tables
         .values()
         .find(|t| t.name != new_name && renames.table(&t.name) == new_name);
-    renamed
-        .or_else(|| {
-            from.tables
-                .get(new_name)
-                .filter(|t| renames.table(&t.name) == new_name)
-        })
-        .map(|t| renames.apply(t))
+    renamed.or_else(|| {
+        from.tables
+            .get(new_name)
+            .filter(|t| renames.table(&t.name) == new_name)
+    })
 }
 
-/// Dropped tables, children before their parents, so no `DROP TABLE` runs while another
-/// dropped table still references it (with foreign keys on, SQLite would delete or refuse).
-pub(super) fn order_table_drops(steps: &mut [PlannedStep]) {
-    let Some(start) = steps
-        .iter()
-        .position(|s| order::phase(&s.step) == order::DROP_TABLE)
-    else {
-        return;
-    };
-    let end = steps[start..]
-        .iter()
-        .position(|s| order::phase(&s.step) != order::DROP_TABLE)
-        .map_or(steps.len(), |n| start + n);
-    let mut pending: Vec<PlannedStep> = steps[start..end].to_vec();
-    let mut ordered = Vec::with_capacity(pending.len());
-    while !pending.is_empty() {
-        let referenced = |name: &str, pending: &[PlannedStep]| {
-            pending.iter().any(|s| match &s.step {
-                Step::Change(Change::DropTable(t)) => {
-                    t.name != name && t.foreign_keys.iter().any(|fk| fk.ref_table == name)
-                }
-                _ => false,
-            })
-        };
-        let next = pending
-            .iter()
-            .position(|s| match &s.step {
-                Step::Change(Change::DropTable(t)) => !referenced(&t.name, &pending),
-                _ => true,
-            })
-            .unwrap_or(0);
-        ordered.push(pending.remove(next));
-    }
-    steps[start..end].clone_from_slice(&ordered);
+/// The old table that becomes `new_name`, as it is after the native renames.
+fn old_table(from: &Schema, new_name: &str, renames: &Renames) -> Option<Table> {
+    original_table(from, new_name, renames).map(|t| renames.apply(t))
 }

@@ -228,6 +228,14 @@ fn alter_column(ctx: &RenderContext, table: &str, from: &Column, to: &Column) ->
         }
     }
     if from.nullable != to.nullable {
+        if let (false, Some(d)) = (to.nullable, &to.default) {
+            // A required column with a default: existing NULLs take the default (as the
+            // SQLite rebuild does with coalesce) instead of failing the migration.
+            out.push(format!(
+                "UPDATE {} SET {col} = {d} WHERE {col} IS NULL;",
+                q(table)
+            ));
+        }
         out.push(a(if to.nullable {
             "DROP NOT NULL"
         } else {

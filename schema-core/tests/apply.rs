@@ -1,0 +1,450 @@
+//! Generated migrations run on real databases: up, down (the schema comes back exactly, by a
+//! normalized catalog description), and up again. Skipped when `sqlite3` or the local
+//! PostgreSQL is not available.
+
+mod common;
+
+use common::db::{Postgres, Sqlite};
+use common::*;
+use schema_core::decl::*;
+use schema_core::generate::{generate, Generated};
+use schema_core::model::{RenameHints, Schema};
+use schema_core::Dialect;
+
+trait Db {
+    fn migrate(&self, sql: &str) -> Result<(), String>;
+    fn exec(&self, sql: &str) -> Result<String, String>;
+    fn describe(&self) -> String;
+}
+
+impl Db for Sqlite {
+    fn migrate(&self, sql: &str) -> Result<(), String> {
+        Sqlite::migrate(self, sql)
+    }
+    fn exec(&self, sql: &str) -> Result<String, String> {
+        Sqlite::exec(self, sql)
+    }
+    fn describe(&self) -> String {
+        Sqlite::describe(self)
+    }
+}
+
+impl Db for Postgres {
+    fn migrate(&self, sql: &str) -> Result<(), String> {
+        Postgres::migrate(self, sql)
+    }
+    fn exec(&self, sql: &str) -> Result<String, String> {
+        Postgres::exec(self, sql)
+    }
+    fn describe(&self) -> String {
+        Postgres::describe(self)
+    }
+}
+
+fn open(dialect: Dialect) -> Option<Box<dyn Db>> {
+    match dialect {
+        Dialect::Sqlite => Sqlite::new().map(|d| Box::new(d) as Box<dyn Db>),
+        Dialect::Postgres => Postgres::new().map(|d| Box::new(d) as Box<dyn Db>),
+        Dialect::Mysql => None,
+    }
+}
+
+/// Creates `before`, runs `seed`, then migrates to `after` and back and forth; returns the
+/// migration so the caller can check data and text.
+fn roundtrip(
+    db: &dyn Db,
+    dialect: Dialect,
+    before: &Declarations,
+    after: &Declarations,
+    seed: &str,
+) -> Generated {
+    let (s0, _) = schema(before, dialect);
+    let (s1, hints) = schema(after, dialect);
+    let create = generate(&Schema::empty(dialect), &s0, &RenameHints::default()).unwrap();
+    db.migrate(&create.up_sql).unwrap();
+    if !seed.is_empty() {
+        db.exec(seed).unwrap();
+    }
+    let d0 = db.describe();
+    let g = generate(&s0, &s1, &hints).unwrap();
+    assert!(!g.is_empty(), "expected changes");
+    db.migrate(&g.up_sql)
+        .unwrap_or_else(|e| panic!("up failed on {dialect}: {e}"));
+    let d1 = db.describe();
+    db.migrate(&g.down_sql)
+        .unwrap_or_else(|e| panic!("down failed on {dialect}: {e}"));
+    assert_eq!(
+        db.describe(),
+        d0,
+        "down did not restore the schema on {dialect}\n{}",
+        g.down_sql
+    );
+    db.migrate(&g.up_sql)
+        .unwrap_or_else(|e| panic!("second up failed on {dialect}: {e}"));
+    assert_eq!(db.describe(), d1, "second up differs on {dialect}");
+    let again = generate(&s1, &s1, &hints).unwrap();
+    assert!(
+        again.is_empty(),
+        "no changes expected after applying: {:?}",
+        again.changes
+    );
+    g
+}
+
+fn both(f: impl Fn(&dyn Db, Dialect)) {
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        if let Some(db) = open(dialect) {
+            f(db.as_ref(), dialect);
+        }
+    }
+}
+
+fn count(db: &dyn Db, table: &str) -> String {
+    db.exec(&format!("SELECT count(*) FROM \"{table}\";"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+const BLOG_SEED: &str = "INSERT INTO users (email, name) VALUES ('a@x', 'Ann'), ('b@x', NULL);
+INSERT INTO posts (user_id, title) VALUES (1, 'one'), (1, 'two'), (2, 'three');";
+
+#[test]
+fn create_from_empty_and_back() {
+    both(|db, dialect| {
+        let g = roundtrip(db, dialect, &decls(vec![], vec![]), &blog(), "");
+        assert_eq!(g.slug, "create_users_posts");
+    });
+}
+
+#[test]
+fn column_changes_keep_data() {
+    both(|db, dialect| {
+        let before = blog();
+        let mut after = blog();
+        let users = &mut after.tables[0];
+        users.columns[2] = ColumnDecl {
+            renamed_from: Some("name".into()),
+            ..nullable(col("display_name", TypeDecl::String))
+        };
+        users.columns.push(nullable(col("bio", TypeDecl::String)));
+        users.columns.push(ColumnDecl {
+            default: Some(DefaultDecl::Int(0)),
+            ..col("age", TypeDecl::I32)
+        });
+        users.checks.push(CheckDecl {
+            name: "users_age_ok".into(),
+            expr: "age >= 0".into(),
+        });
+        users.indexes.push(IndexDecl {
+            name: None,
+            columns: vec!["display_name".into()],
+            predicate: None,
+        });
+        after.tables[1].columns[2] = nullable(col("title", TypeDecl::String));
+        let g = roundtrip(db, dialect, &before, &after, BLOG_SEED);
+        assert_eq!(count(db, "posts"), "3");
+        let names = db
+            .exec("SELECT display_name FROM users ORDER BY id;")
+            .unwrap();
+        assert_eq!(
+            names.trim(),
+            "Ann",
+            "{dialect}: renamed column keeps its values"
+        );
+        assert!(!g.destructive, "{:?}", g.changes);
+    });
+}
+
+/// A rebuild of a parent table must neither delete nor orphan the rows of its
+/// `ON DELETE CASCADE` children.
+#[test]
+fn parent_rebuild_keeps_cascade_children() {
+    both(|db, dialect| {
+        let before = blog();
+        let mut after = blog();
+        after.tables[0].columns[2] = ColumnDecl {
+            default: Some(DefaultDecl::Str("anonymous".into())),
+            ..col("name", TypeDecl::String)
+        };
+        let g = roundtrip(db, dialect, &before, &after, BLOG_SEED);
+        if dialect == Dialect::Sqlite {
+            assert!(
+                g.up_sql.starts_with("-- schema:foreign-keys=off\n"),
+                "{}",
+                g.up_sql
+            );
+            assert!(
+                g.up_sql.contains("coalesce(\"name\", 'anonymous')"),
+                "{}",
+                g.up_sql
+            );
+        }
+        assert_eq!(count(db, "posts"), "3", "{dialect}: children survive");
+        assert_eq!(count(db, "users"), "2");
+        let names = db.exec("SELECT name FROM users ORDER BY id;").unwrap();
+        assert_eq!(names.trim(), "Ann\nanonymous");
+    });
+}
+
+#[test]
+fn child_rebuild_and_foreign_key_change() {
+    both(|db, dialect| {
+        let before = blog();
+        let mut after = blog();
+        after.tables[1].columns[1] = refs(
+            col("user_id", TypeDecl::I64),
+            "users",
+            "id",
+            Some(FkAction::Restrict),
+        );
+        roundtrip(db, dialect, &before, &after, BLOG_SEED);
+        assert_eq!(count(db, "posts"), "3");
+    });
+}
+
+fn with_role(values: &[&str], default: Option<&str>) -> Declarations {
+    let mut d = blog();
+    d.enums.push(enum_decl("Role", "user_role", values));
+    d.tables[0].columns.push(ColumnDecl {
+        default: default.map(|v| DefaultDecl::Str(v.into())),
+        ..col("role", TypeDecl::Enum("user_role".into()))
+    });
+    d
+}
+
+#[test]
+fn enum_value_added() {
+    both(|db, dialect| {
+        let g = roundtrip(
+            db,
+            dialect,
+            &with_role(&["admin", "member"], Some("member")),
+            &with_role(&["admin", "guest", "member"], Some("member")),
+            BLOG_SEED,
+        );
+        if dialect == Dialect::Postgres {
+            assert!(
+                g.up_sql.contains("ADD VALUE 'guest' BEFORE 'member'"),
+                "{}",
+                g.up_sql
+            );
+        }
+    });
+}
+
+#[test]
+fn enum_value_removed_and_default_changed() {
+    both(|db, dialect| {
+        let g = roundtrip(
+            db,
+            dialect,
+            &with_role(&["admin", "member", "guest"], Some("member")),
+            &with_role(&["admin", "member"], Some("member")),
+            BLOG_SEED,
+        );
+        assert!(
+            !g.destructive,
+            "fails on held values rather than losing data"
+        );
+        let roles = db.exec("SELECT DISTINCT role FROM users;").unwrap();
+        assert_eq!(roles.trim(), "member");
+    });
+}
+
+#[test]
+fn enum_added_value_used_as_new_default() {
+    both(|db, dialect| {
+        let g = roundtrip(
+            db,
+            dialect,
+            &with_role(&["admin", "member"], Some("member")),
+            &with_role(&["admin", "member", "guest"], Some("guest")),
+            BLOG_SEED,
+        );
+        if dialect == Dialect::Postgres {
+            assert!(
+                g.up_sql.starts_with("-- schema:no-transaction\n"),
+                "{}",
+                g.up_sql
+            );
+        }
+    });
+}
+
+#[test]
+fn table_rename_renames_default_named_constraints() {
+    both(|db, dialect| {
+        let before = blog();
+        let mut after = blog();
+        after.tables[0].name = "accounts".into();
+        after.tables[0].renamed_from = Some("users".into());
+        after.tables[1].columns[1] = refs(
+            col("user_id", TypeDecl::I64),
+            "accounts",
+            "id",
+            Some(FkAction::Cascade),
+        );
+        let g = roundtrip(db, dialect, &before, &after, BLOG_SEED);
+        assert!(!g.destructive, "{:?}", g.changes);
+        if dialect == Dialect::Postgres {
+            assert!(
+                g.up_sql
+                    .contains("RENAME CONSTRAINT \"users_pkey\" TO \"accounts_pkey\""),
+                "{}",
+                g.up_sql
+            );
+        }
+        assert_eq!(count(db, "accounts"), "2");
+        assert_eq!(count(db, "posts"), "3");
+    });
+}
+
+#[test]
+fn foreign_key_cycle_between_new_tables() {
+    both(|db, dialect| {
+        let after = decls(
+            vec![],
+            vec![
+                table(
+                    "A",
+                    "a",
+                    vec![
+                        id(),
+                        refs(nullable(col("b_id", TypeDecl::I64)), "b", "id", None),
+                    ],
+                ),
+                table(
+                    "B",
+                    "b",
+                    vec![
+                        id(),
+                        refs(nullable(col("a_id", TypeDecl::I64)), "a", "id", None),
+                    ],
+                ),
+            ],
+        );
+        roundtrip(db, dialect, &decls(vec![], vec![]), &after, "");
+    });
+}
+
+#[test]
+fn reserved_words_are_quoted() {
+    both(|db, dialect| {
+        let before = decls(
+            vec![],
+            vec![table(
+                "User",
+                "user",
+                vec![id(), col("order", TypeDecl::I32)],
+            )],
+        );
+        let mut after = before.clone();
+        after.tables[0]
+            .columns
+            .push(nullable(col("type", TypeDecl::String)));
+        after.tables[0].columns[1].index = true;
+        after.tables[0].columns[1].ty = TypeDecl::I64;
+        roundtrip(
+            db,
+            dialect,
+            &before,
+            &after,
+            "INSERT INTO \"user\" (\"order\") VALUES (1);",
+        );
+    });
+}
+
+#[test]
+fn type_change_with_using_cast() {
+    let Some(db) = open(Dialect::Postgres) else {
+        return;
+    };
+    let before = decls(
+        vec![],
+        vec![table("T", "t", vec![id(), col("n", TypeDecl::String)])],
+    );
+    let mut after = before.clone();
+    after.tables[0].columns[1] = col("n", TypeDecl::I64);
+    let g = roundtrip(
+        db.as_ref(),
+        Dialect::Postgres,
+        &before,
+        &after,
+        "INSERT INTO t (n) VALUES ('42');",
+    );
+    assert!(
+        g.up_sql.contains("TYPE bigint USING \"n\"::bigint"),
+        "{}",
+        g.up_sql
+    );
+    assert_eq!(db.exec("SELECT n + 1 FROM t;").unwrap().trim(), "43");
+}
+
+#[test]
+fn dropping_related_tables() {
+    both(|db, dialect| {
+        let g = roundtrip(db, dialect, &blog(), &decls(vec![], vec![]), BLOG_SEED);
+        assert!(g.destructive);
+        assert_eq!(g.slug, "drop_posts_users");
+        assert!(
+            g.down_sql.contains("cannot restore all data"),
+            "{}",
+            g.down_sql
+        );
+    });
+}
+
+#[test]
+fn primary_key_and_unique_changes() {
+    both(|db, dialect| {
+        let before = decls(
+            vec![],
+            vec![table(
+                "M",
+                "memberships",
+                vec![
+                    col("org_id", TypeDecl::I64),
+                    col("user_id", TypeDecl::I64),
+                    ColumnDecl {
+                        unique: true,
+                        ..col("code", TypeDecl::String)
+                    },
+                ],
+            )],
+        );
+        let mut after = before.clone();
+        after.tables[0].primary_key = Some(vec!["org_id".into(), "user_id".into()]);
+        after.tables[0].columns[2].unique = false;
+        after.tables[0].uniques.push(UniqueDecl {
+            name: None,
+            columns: vec!["org_id".into(), "code".into()],
+        });
+        roundtrip(
+            db,
+            dialect,
+            &before,
+            &after,
+            "INSERT INTO memberships VALUES (1, 1, 'a'), (1, 2, 'b');",
+        );
+    });
+}
+
+#[test]
+fn partial_index_and_default_expression() {
+    both(|db, dialect| {
+        let before = blog();
+        let mut after = blog();
+        after.tables[1].indexes.push(IndexDecl {
+            name: Some("posts_recent_idx".into()),
+            columns: vec!["user_id".into()],
+            predicate: Some("title <> ''".into()),
+        });
+        after.tables[1].columns.push(ColumnDecl {
+            default: Some(DefaultDecl::Sql("CURRENT_TIMESTAMP".into())),
+            ..col("created_at", TypeDecl::DateTimeTz)
+        });
+        roundtrip(db, dialect, &before, &after, BLOG_SEED);
+        assert_eq!(count(db, "posts"), "3");
+    });
+}

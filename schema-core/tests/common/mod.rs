@@ -1,0 +1,119 @@
+//! Builders for declarations, so tests read like the structs they stand for.
+#![allow(dead_code)]
+
+pub mod db;
+
+use schema_core::decl::*;
+use schema_core::model::{RenameHints, Schema};
+use schema_core::resolve::resolve;
+use schema_core::Dialect;
+
+pub fn col(name: &str, ty: TypeDecl) -> ColumnDecl {
+    ColumnDecl {
+        field: name.to_string(),
+        name: name.to_string(),
+        renamed_from: None,
+        ty,
+        nullable: false,
+        primary_key: false,
+        auto_increment: false,
+        unique: false,
+        index: false,
+        default: None,
+        references: None,
+    }
+}
+
+pub fn id() -> ColumnDecl {
+    ColumnDecl {
+        primary_key: true,
+        auto_increment: true,
+        ..col("id", TypeDecl::I64)
+    }
+}
+
+pub fn nullable(c: ColumnDecl) -> ColumnDecl {
+    ColumnDecl {
+        nullable: true,
+        ..c
+    }
+}
+
+pub fn refs(c: ColumnDecl, table: &str, column: &str, on_delete: Option<FkAction>) -> ColumnDecl {
+    ColumnDecl {
+        references: Some(ReferenceDecl {
+            table: table.into(),
+            column: column.into(),
+            on_delete,
+            on_update: None,
+        }),
+        ..c
+    }
+}
+
+pub fn table(rust: &str, name: &str, columns: Vec<ColumnDecl>) -> TableDecl {
+    TableDecl {
+        rust_name: rust.to_string(),
+        name: name.to_string(),
+        renamed_from: None,
+        columns,
+        primary_key: None,
+        uniques: vec![],
+        indexes: vec![],
+        checks: vec![],
+    }
+}
+
+pub fn enum_decl(rust: &str, name: &str, values: &[&str]) -> EnumDecl {
+    EnumDecl {
+        rust_name: rust.into(),
+        name: name.into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    }
+}
+
+pub fn decls(enums: Vec<EnumDecl>, tables: Vec<TableDecl>) -> Declarations {
+    Declarations { enums, tables }
+}
+
+pub fn schema(d: &Declarations, dialect: Dialect) -> (Schema, RenameHints) {
+    match resolve(d, dialect) {
+        Ok(r) => r,
+        Err(e) => panic!("resolve failed: {e:#?}"),
+    }
+}
+
+/// users(id, email unique, name?) and posts(id, user_id -> users.id cascade, title).
+pub fn blog() -> Declarations {
+    decls(
+        vec![],
+        vec![
+            table(
+                "User",
+                "users",
+                vec![
+                    id(),
+                    ColumnDecl {
+                        unique: true,
+                        ..col("email", TypeDecl::String)
+                    },
+                    nullable(col("name", TypeDecl::String)),
+                ],
+            ),
+            table(
+                "Post",
+                "posts",
+                vec![
+                    id(),
+                    refs(
+                        col("user_id", TypeDecl::I64),
+                        "users",
+                        "id",
+                        Some(FkAction::Cascade),
+                    ),
+                    col("title", TypeDecl::String),
+                ],
+            ),
+        ],
+    )
+}
