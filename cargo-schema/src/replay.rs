@@ -10,7 +10,7 @@ use crate::problem::Problem;
 use schema_core::model::{RenameHints, Schema};
 use schema_core::snapshot::Snapshot;
 use schema_core::Dialect;
-use schema_runtime::Migrator;
+use schema_runtime::{DatabasePool, MigrateError, Migrator};
 use sqlx::Connection;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -106,53 +106,40 @@ pub fn run(
     runtime.block_on(async {
         match replay {
             Replay::SqliteMemory => {
+                let open_error = |e: sqlx::Error| {
+                    CliError::new(format!("cannot open an in-memory SQLite database: {e}"))
+                };
                 let pool = sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(1)
                     .connect("sqlite::memory:")
                     .await
-                    .map_err(|e| {
-                        CliError::new(format!("cannot open an in-memory SQLite database: {e}"))
-                    })?;
-                let mut steps = Steps::default();
-                steps.record(migrator.run(&pool).await.map_err(|e| e.to_string()), "up");
-                if steps.ok() {
-                    steps.compare(
-                        introspect_sqlite(&pool).await?,
-                        &snapshot.schema,
-                        "after all up migrations",
-                    );
-                    steps.record(
-                        migrator
-                            .rollback_to(&pool, 0)
-                            .await
-                            .map_err(|e| e.to_string()),
-                        "down",
-                    );
-                }
-                if steps.ok() {
-                    steps.compare(
-                        introspect_sqlite(&pool).await?,
-                        &Schema::empty(target.dialect),
-                        "after all down migrations",
-                    );
-                    steps.record(
-                        migrator.run(&pool).await.map_err(|e| e.to_string()),
-                        "up again",
-                    );
-                }
-                if steps.ok() {
-                    steps.compare(
-                        introspect_sqlite(&pool).await?,
-                        &snapshot.schema,
-                        "after all up migrations again",
-                    );
-                }
+                    .map_err(open_error)?;
+                // An in-memory database lives while one of its connections is open, and the
+                // migrator works on a connection of its own: this one keeps the database alive.
+                let keeper = pool.acquire().await.map_err(open_error)?.detach();
+                let result = replay_on(
+                    &migrator,
+                    &DatabasePool::Sqlite(pool.clone()),
+                    target,
+                    snapshot,
+                )
+                .await;
                 pool.close().await;
-                Ok(steps.problems)
+                let _ = keeper.close().await;
+                result
             }
             Replay::Server { url } => {
                 let scratch = Scratch::create(url).await?;
-                let result = replay_postgres(&migrator, &scratch.url, target, snapshot).await;
+                let result = match DatabasePool::connect(&scratch.url).await {
+                    Ok(pool) => {
+                        let result = replay_on(&migrator, &pool, target, snapshot).await;
+                        pool.close().await;
+                        result
+                    }
+                    Err(e) => Err(CliError::new(format!(
+                        "cannot connect to the scratch database: {e}"
+                    ))),
+                };
                 scratch.drop_database().await?;
                 result
             }
@@ -160,65 +147,49 @@ pub fn run(
     })
 }
 
-async fn replay_postgres(
+/// Up, compare; down, compare with empty; up again, compare. Stops at the first difference.
+async fn replay_on(
     migrator: &Migrator,
-    url: &str,
+    pool: &DatabasePool,
     target: &SchemaTarget,
     snapshot: &Snapshot,
 ) -> Result<Vec<Problem>, CliError> {
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(2)
-        .connect(url)
-        .await
-        .map_err(|e| CliError::new(format!("cannot connect to the scratch database: {e}")))?;
     let mut steps = Steps::default();
-    steps.record(migrator.run(&pool).await.map_err(|e| e.to_string()), "up");
+    steps.record(migrator.run(pool).await, "up");
     if steps.ok() {
         steps.compare(
-            introspect_pg(&pool).await?,
+            introspect(pool).await?,
             &snapshot.schema,
             "after all up migrations",
         );
-        steps.record(
-            migrator
-                .rollback_to(&pool, 0)
-                .await
-                .map_err(|e| e.to_string()),
-            "down",
-        );
+        steps.record(migrator.rollback_to(pool, 0).await, "down");
+    }
+    if steps.ok() {
+        let empty = Schema::empty(target.dialect);
+        steps.compare(introspect(pool).await?, &empty, "after all down migrations");
+        steps.record(migrator.run(pool).await, "up again");
     }
     if steps.ok() {
         steps.compare(
-            introspect_pg(&pool).await?,
-            &Schema::empty(target.dialect),
-            "after all down migrations",
-        );
-        steps.record(
-            migrator.run(&pool).await.map_err(|e| e.to_string()),
-            "up again",
-        );
-    }
-    if steps.ok() {
-        steps.compare(
-            introspect_pg(&pool).await?,
+            introspect(pool).await?,
             &snapshot.schema,
             "after all up migrations again",
         );
     }
-    pool.close().await;
     Ok(steps.problems)
 }
 
-async fn introspect_sqlite(pool: &sqlx::SqlitePool) -> Result<Schema, CliError> {
-    schema_runtime::introspect::sqlite(pool)
-        .await
-        .map_err(|e| CliError::new(format!("replay: {e}")))
-}
-
-async fn introspect_pg(pool: &sqlx::PgPool) -> Result<Schema, CliError> {
-    schema_runtime::introspect::postgres(pool, "public")
-        .await
-        .map_err(|e| CliError::new(format!("replay: {e}")))
+async fn introspect(pool: &DatabasePool) -> Result<Schema, CliError> {
+    let result = match pool {
+        DatabasePool::Sqlite(p) => schema_runtime::introspect::sqlite(p).await,
+        DatabasePool::Postgres(p) => schema_runtime::introspect::postgres(p, "public").await,
+        _ => {
+            return Err(CliError::new(
+                "reading this kind of database back into the schema model is not supported yet",
+            ))
+        }
+    };
+    result.map_err(|e| CliError::new(format!("replay: {e}")))
 }
 
 /// The problems found so far; the replay stops at the first failed step.
@@ -233,7 +204,7 @@ impl Steps {
         !self.failed
     }
 
-    fn record<T>(&mut self, result: Result<T, String>, direction: &str) {
+    fn record<T>(&mut self, result: Result<T, MigrateError>, direction: &str) {
         if let Err(e) = result {
             self.failed = true;
             self.problems.push(Problem::new(

@@ -1,12 +1,65 @@
-//! `cargo schema migrate` (waiting for the runtime's Migrator API).
+//! `cargo schema migrate`: applies pending migrations through the runtime's `Migrator` (the
+//! same runner, lock and history table the application uses).
 
-use crate::cli::PackageArgs;
+use crate::cli::{DatabaseArgs, PackageArgs};
+use crate::database::{self, classify, report_failure};
 use crate::error::CliError;
+use crate::exit_code;
 use crate::output::Output;
+use crate::plan_output::print_plan;
+use serde_json::json;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(
+    after_help = "Exit status: 0 applied or up to date, 1 a migration failed (the database is left at the last good version) or the history disagrees with the files, 2 error."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Apply pending migrations up to and including this version.
+    #[arg(long, value_name = "VERSION")]
+    pub to: Option<i64>,
+    /// Print what would run (files and statements) without touching the database's schema.
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
-pub fn exec(_args: &Args, _packages: &PackageArgs, _out: &mut Output) -> Result<i32, CliError> {
-    Err(CliError::new("not integrated yet"))
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+    let session = database::open(args.database.database_url.as_deref(), packages)?;
+    let migrator = &session.migrator;
+    if args.dry_run {
+        let plan = database::with_pool(&session, |pool| async move {
+            migrator.plan_run(&pool, args.to).await.map_err(classify)
+        });
+        return match plan {
+            Ok(plan) => {
+                print_plan(out, &plan);
+                Ok(exit_code::OK)
+            }
+            Err(failure) => report_failure(failure, "migrate", out),
+        };
+    }
+    let report = database::with_pool(&session, |pool| async move {
+        let result = match args.to {
+            Some(version) => migrator.run_to(&pool, version).await,
+            None => migrator.run(&pool).await,
+        };
+        result.map_err(classify)
+    });
+    let report = match report {
+        Ok(report) => report,
+        Err(failure) => return report_failure(failure, "migrate", out),
+    };
+    if report.migrations.is_empty() {
+        out.status("Fresh", "the database is up to date: nothing to apply");
+    }
+    for applied in &report.migrations {
+        out.status(
+            "Applied",
+            format!("{} ({} ms)", applied.file, applied.execution_ms),
+        );
+        out.line(format!("{:04}_{}", applied.version, applied.name));
+    }
+    out.json(&json!({"status": "ok", "report": report}));
+    Ok(exit_code::OK)
 }

@@ -1,0 +1,28 @@
+//! Printing a dry-run plan: every file that would run and its statements.
+
+use crate::output::Output;
+use schema_runtime::migrator::{Direction, Plan};
+use serde_json::json;
+
+pub fn print_plan(out: &mut Output, plan: &Plan) {
+    let verb = match plan.direction {
+        Direction::Up => "apply",
+        Direction::Down => "revert",
+    };
+    if plan.migrations.is_empty() {
+        out.status("Fresh", format!("nothing to {verb}"));
+    }
+    for migration in &plan.migrations {
+        let mode = if migration.transactional {
+            "in a transaction"
+        } else {
+            "without a transaction"
+        };
+        out.line(format!("-- would {verb} {} ({mode})", migration.file));
+        for statement in &migration.statements {
+            out.line(format!("{};", statement.trim_end().trim_end_matches(';')));
+        }
+    }
+    out.diag("note: dry run, the database was not changed");
+    out.json(&json!({"status": "dry_run", "plan": plan}));
+}
