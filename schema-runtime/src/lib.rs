@@ -17,10 +17,10 @@ pub mod __private;
 pub mod introspect;
 
 /// Applying migrations: `Migrator`, `embed_migrations!`, status and plans.
-#[cfg(feature = "_db")]
 pub mod migrator;
 #[cfg(feature = "_db")]
-pub use migrator::{DatabasePool, MigrateError, Migrator, MigratorOptions};
+pub use migrator::DatabasePool;
+pub use migrator::{MigrateError, Migrator, MigratorOptions};
 /// The migration-file resolver (names, checksums, directives, statements).
 pub use schema_core::migrations;
 pub use schema_macros::embed_migrations;

@@ -6,19 +6,10 @@ use super::report::{
     AppliedMigration, Direction, MigrationState, MigrationStatus, Plan, PlannedMigration, Problem,
     StatusReport,
 };
-use super::MigrateError;
+use super::{MigrateError, RollbackTarget};
 use schema_core::migrations::{Checksum, Migration, Statement};
 use schema_core::Dialect;
 use std::collections::BTreeMap;
-
-/// How far a rollback goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RollbackTarget {
-    /// Undo every migration above this version (0: undo all).
-    To(i64),
-    /// Undo this many of the most recently applied migrations.
-    Steps(usize),
-}
 
 /// The highest completely applied version.
 pub(crate) fn current_version(applied: &[AppliedMigration]) -> Option<i64> {

@@ -81,6 +81,7 @@ pub struct StatementFailure {
 }
 
 impl MigrateError {
+    #[cfg(feature = "_db")]
     pub(crate) fn database(action: &'static str, error: sqlx::Error) -> MigrateError {
         MigrateError::Database {
             action,
@@ -193,6 +194,7 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// The database's own message, with its error code when it has one.
+#[cfg(feature = "_db")]
 pub(crate) fn database_message(error: &sqlx::Error) -> String {
     match error.as_database_error() {
         Some(db) => match db.code() {

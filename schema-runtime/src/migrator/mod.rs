@@ -12,18 +12,22 @@
 //! - nothing is applied when an applied file changed, an applied migration is missing, or a
 //!   new migration is numbered below an applied one.
 
+#[cfg(feature = "_db")]
 mod analysis;
 mod error;
 mod options;
+#[cfg(feature = "_db")]
 mod pool;
 mod redact;
 mod report;
+#[cfg(feature = "_db")]
 mod run;
+#[cfg(feature = "_db")]
 pub(crate) mod session;
 
-pub use analysis::RollbackTarget;
 pub use error::{MigrateError, StatementFailure};
-pub use options::{LockMode, LockTimeoutRetry, MigratorOptions};
+pub use options::{LockMode, LockTimeoutRetry, MigratorOptions, RollbackTarget};
+#[cfg(feature = "_db")]
 pub use pool::{DatabasePool, MigrationPool};
 pub use redact::redact;
 pub use report::{
@@ -31,6 +35,7 @@ pub use report::{
     Problem, Report, StatusReport,
 };
 
+#[cfg(feature = "_db")]
 use run::Goal;
 use schema_core::migrations::{read_dir, Migration};
 use std::borrow::Cow;
@@ -85,6 +90,11 @@ impl Migrator {
         &self.migrations
     }
 
+}
+
+/// Running migrations needs a database: enable `postgres`, `sqlite` or `mysql`.
+#[cfg(feature = "_db")]
+impl Migrator {
     /// Applies every pending migration.
     pub async fn run<P: MigrationPool + ?Sized>(&self, pool: &P) -> Result<Report, MigrateError> {
         run::run(self, &pool.to_database_pool(), Goal::Up { to: None }).await

@@ -83,7 +83,17 @@ pub enum LockTimeoutRetry {
     Never,
 }
 
+/// How far a rollback goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RollbackTarget {
+    /// Undo every migration above this version (0: undo all).
+    To(i64),
+    /// Undo this many of the most recently applied migrations.
+    Steps(usize),
+}
+
 /// Checks a history table name; identifiers are formatted into SQL, so only plain names pass.
+#[cfg(feature = "_db")]
 pub(crate) fn valid_table_name(name: &str) -> bool {
     let mut chars = name.chars();
     name.len() <= 63
@@ -93,7 +103,7 @@ pub(crate) fn valid_table_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "_db"))]
 mod tests {
     use super::*;
 

@@ -1,12 +1,12 @@
 //! The runner: lock, make sure the history table exists, read it, refuse on any
 //! disagreement, then apply (or undo) each migration with its history row, and always release.
 
-use super::analysis::{self, progress_checksum, resume_at, transactional, RollbackTarget};
+use super::analysis::{self, progress_checksum, resume_at, transactional};
 use super::error::{database_message, StatementFailure};
 use super::report::{Applied, AppliedMigration, Direction, Report};
 use super::session::history::RowValues;
 use super::session::Session;
-use super::{DatabasePool, LockMode, MigrateError, Migrator};
+use super::{DatabasePool, LockMode, MigrateError, Migrator, RollbackTarget};
 use schema_core::migrations::{Migration, Script, Statement};
 use schema_core::Dialect;
 use std::time::Instant;

@@ -74,21 +74,21 @@ impl Session {
             Dialect::Mysql => "CREATE TABLE IF NOT EXISTS {table} (version BIGINT PRIMARY KEY, name VARCHAR(255) NOT NULL, checksum CHAR(64) NOT NULL, applied_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), execution_ms BIGINT NOT NULL DEFAULT 0, complete BOOLEAN NOT NULL, statements_done BIGINT NOT NULL DEFAULT 0, progress_checksum CHAR(64) NULL)",
         };
         let create = self.sql(create);
-        let error = |e| MigrateError::database("creating the history table", e);
         if self.dialect == Dialect::Postgres && self.per_migration_lock() {
             // Concurrent CREATE TABLE IF NOT EXISTS can collide on PostgreSQL; under the
             // transaction lock only one runs at a time.
             self.begin().await?;
-            let created = self.execute(&create).await.map_err(error);
+            let created = self.execute(&create).await;
             match created {
                 Ok(()) => self.commit().await,
                 Err(e) => {
                     self.rollback().await;
-                    Err(e)
+                    Err(self.error("creating the history table", e))
                 }
             }
         } else {
-            self.execute(&create).await.map_err(error)
+            let created = self.execute(&create).await;
+            created.map_err(|e| self.error("creating the history table", e))
         }
     }
 
@@ -101,7 +101,7 @@ impl Session {
         };
         let sql = self.sql(sql);
         let count: i64 = with_conn!(&mut self.conn, c => sqlx::query_scalar(AssertSqlSafe(sql)).bind(table).fetch_one(&mut *c).await)
-            .map_err(|e| MigrateError::database("looking for the history table", e))?;
+            .map_err(|e| self.error("looking for the history table", e))?;
         Ok(count > 0)
     }
 
@@ -117,7 +117,7 @@ impl Session {
             "SELECT version, name, checksum, {applied_at}, execution_ms, complete, statements_done, progress_checksum FROM {{table}} ORDER BY version"
         ));
         let rows: Vec<Row> = with_conn!(&mut self.conn, c => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut *c).await)
-            .map_err(|e| MigrateError::database("reading the history table", e))?;
+            .map_err(|e| self.error("reading the history table", e))?;
         Ok(rows
             .into_iter()
             .map(
@@ -149,20 +149,20 @@ impl Session {
     pub(crate) async fn insert_row(&mut self, row: &RowValues<'_>) -> Result<(), MigrateError> {
         let sql = self.sql("INSERT INTO {table} (version, name, checksum, execution_ms, complete, statements_done, progress_checksum) VALUES ($1, $2, $3, $4, $5, $6, $7)");
         with_conn!(&mut self.conn, c => sqlx::query(AssertSqlSafe(sql)) .bind(row.version) .bind(row.name.to_string()) .bind(row.checksum.to_string()) .bind(row.execution_ms) .bind(row.complete) .bind(row.statements_done) .bind(row.progress_checksum.map(str::to_string)).execute(&mut *c).await.map(drop))
-            .map_err(|e| MigrateError::database("recording a migration in the history table", e))
+            .map_err(|e| self.error("recording a migration in the history table", e))
     }
 
     /// Updates an unfinished row's checksum and progress.
     pub(crate) async fn set_progress(&mut self, row: &RowValues<'_>) -> Result<(), MigrateError> {
         let sql = self.sql("UPDATE {table} SET checksum = $1, statements_done = $2, progress_checksum = $3 WHERE version = $4");
         with_conn!(&mut self.conn, c => sqlx::query(AssertSqlSafe(sql)) .bind(row.checksum.to_string()) .bind(row.statements_done) .bind(row.progress_checksum.map(str::to_string)) .bind(row.version).execute(&mut *c).await.map(drop))
-            .map_err(|e| MigrateError::database("recording a migration's progress", e))
+            .map_err(|e| self.error("recording a migration's progress", e))
     }
 
     pub(crate) async fn complete_row(&mut self, row: &RowValues<'_>) -> Result<(), MigrateError> {
         let sql = self.sql(&format!("UPDATE {{table}} SET complete = $1, execution_ms = $2, checksum = $3, statements_done = $4, progress_checksum = NULL, applied_at = {} WHERE version = $5", self.now()));
         with_conn!(&mut self.conn, c => sqlx::query(AssertSqlSafe(sql)) .bind(true) .bind(row.execution_ms) .bind(row.checksum.to_string()) .bind(row.statements_done) .bind(row.version).execute(&mut *c).await.map(drop))
-            .map_err(|e| MigrateError::database("recording a finished migration", e))
+            .map_err(|e| self.error("recording a finished migration", e))
     }
 
     /// Deletes a version's row; with `only_unfinished`, only if its migration did not finish.
@@ -182,6 +182,6 @@ impl Session {
             let query = if only_unfinished { query.bind(unfinished) } else { query };
             query.execute(&mut *c).await.map(drop)
         })
-        .map_err(|e| MigrateError::database("removing a migration from the history table", e))
+        .map_err(|e| self.error("removing a migration from the history table", e))
     }
 }

@@ -168,36 +168,39 @@ impl Session {
 
     /// Starts a migration's transaction, taking the per-migration lock where that is the mode.
     pub(crate) async fn begin(&mut self) -> Result<(), MigrateError> {
-        let begin_error = |e| MigrateError::database("starting a migration transaction", e);
-        match self.dialect {
-            Dialect::Sqlite => self.execute("BEGIN IMMEDIATE").await.map_err(|e| {
-                if sqlite_busy(&e) {
-                    MigrateError::LockTimeout {
-                        waited: self.options.lock_wait,
-                        holder: Some("another connection writing to this SQLite database".into()),
-                    }
-                } else {
-                    begin_error(e)
-                }
-            }),
-            Dialect::Postgres => {
-                self.execute("BEGIN").await.map_err(begin_error)?;
-                #[cfg(feature = "postgres")]
-                if let Conn::Postgres(c) = &mut self.conn {
-                    if self.options.lock_mode == LockMode::Transaction {
-                        postgres::lock_transaction(c, self.key, &self.options).await?;
-                    }
-                }
-                Ok(())
+        let begin = match self.dialect {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
+        };
+        self.execute(begin)
+            .await
+            .map_err(|e| self.error("starting a migration transaction", e))?;
+        #[cfg(feature = "postgres")]
+        if let Conn::Postgres(c) = &mut self.conn {
+            if self.options.lock_mode == LockMode::Transaction {
+                postgres::lock_transaction(c, self.key, &self.options).await?;
             }
-            Dialect::Mysql => self.execute("BEGIN").await.map_err(begin_error),
+        }
+        Ok(())
+    }
+
+    /// A failed runner operation; on SQLite, waiting out `busy_timeout` behind another writer
+    /// is the lock timeout.
+    pub(crate) fn error(&self, action: &'static str, error: sqlx::Error) -> MigrateError {
+        if self.dialect == Dialect::Sqlite && sqlite_busy(&error) {
+            MigrateError::LockTimeout {
+                waited: self.options.lock_wait,
+                holder: Some("another connection is writing to this SQLite database".into()),
+            }
+        } else {
+            MigrateError::database(action, error)
         }
     }
 
     pub(crate) async fn commit(&mut self) -> Result<(), MigrateError> {
         self.execute("COMMIT")
             .await
-            .map_err(|e| MigrateError::database("committing a migration", e))
+            .map_err(|e| self.error("committing a migration", e))
     }
 
     /// Rolls back the open transaction, if any; errors are ignored (there may be none open).

@@ -1,0 +1,1 @@
+CREATE TABLE fixture_a (id INTEGER PRIMARY KEY);

@@ -1,0 +1,1 @@
+DROP INDEX fixture_a_id_idx;
