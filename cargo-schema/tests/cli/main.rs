@@ -3,6 +3,7 @@
 
 mod support;
 
+mod database;
 mod errors;
 mod generate;
 mod help;
