@@ -7,7 +7,7 @@
 use crate::error::CliError;
 use crate::package::SchemaTarget;
 use crate::problem::Problem;
-use schema_core::model::{RenameHints, Schema};
+use schema_core::model::Schema;
 use schema_core::snapshot::Snapshot;
 use schema_core::Dialect;
 use schema_runtime::{DatabasePool, MigrateError, Migrator};
@@ -216,7 +216,8 @@ impl Steps {
     }
 
     fn compare(&mut self, actual: Schema, expected: &Schema, when: &str) {
-        if actual == *expected {
+        let differences = schema_core::compare::differences(expected, &actual);
+        if differences.is_empty() {
             return;
         }
         self.failed = true;
@@ -224,30 +225,10 @@ impl Steps {
             "replay_drift",
             format!(
                 "{when}, the scratch database differs from the snapshot: {}",
-                describe_drift(expected, &actual)
+                differences.join("; ")
             ),
             "a migration does not do what the snapshot records (usually a hand-written migration that changes the schema, or an edited down file): move schema changes into the structs and `cargo schema generate`, keep hand-written migrations to data",
         ));
-    }
-}
-
-/// What would turn `expected` into `actual`, in the change summaries `generate` uses.
-fn describe_drift(expected: &Schema, actual: &Schema) -> String {
-    match schema_core::generate::generate(expected, actual, &RenameHints::default()) {
-        Ok(generated) if !generated.changes.is_empty() => generated
-            .changes
-            .iter()
-            .map(|c| c.summary.clone())
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => {
-            let names = |s: &Schema| s.tables.keys().cloned().collect::<Vec<_>>().join(", ");
-            format!(
-                "expected tables [{}], found [{}]",
-                names(expected),
-                names(actual)
-            )
-        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod resolve;
 pub mod sql_expr;
 pub mod types;
 
+pub mod compare;
 pub mod diff;
 pub mod plan;
 pub mod render;

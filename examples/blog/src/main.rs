@@ -3,8 +3,6 @@
 //! SQLite (`blog.db` in the current directory) by default; PostgreSQL when `DATABASE_URL` is a
 //! `postgres://` URL.
 
-mod schema;
-
 use schema_runtime::Migrator;
 use std::error::Error;
 
@@ -17,15 +15,22 @@ async fn main() -> Result<(), Box<dyn Error>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let pool = sqlx::PgPool::connect(&url).await?;
         let report = POSTGRES_MIGRATIONS.run(&pool).await?;
-        println!("postgres: {report}");
-        demo::postgres(&pool).await?;
+        print_report("postgres", &report);
+        blog::demo::postgres(&pool).await?;
     } else {
         let pool = sqlx::SqlitePool::connect(&url).await?;
         let report = SQLITE_MIGRATIONS.run(&pool).await?;
-        println!("sqlite: {report}");
-        demo::sqlite(&pool).await?;
+        print_report("sqlite", &report);
+        blog::demo::sqlite(&pool).await?;
     }
     Ok(())
 }
 
-mod demo;
+fn print_report(database: &str, report: &schema_runtime::migrator::Report) {
+    if report.migrations.is_empty() {
+        println!("{database}: schema up to date");
+    }
+    for m in &report.migrations {
+        println!("{database}: applied {} ({} ms)", m.file, m.execution_ms);
+    }
+}

@@ -28,6 +28,7 @@ pub struct User {
     pub id: i64,
     #[schema(unique)]
     pub email: String,
+    #[schema(renamed_from = "name")]
     pub display_name: Option<String>,
     #[schema(default = "reader")]
     pub role: Role,

@@ -1,0 +1,26 @@
+-- drop foreign key comments_post_id_fkey on comments (safe)
+ALTER TABLE "comments" DROP CONSTRAINT "comments_post_id_fkey";
+
+-- drop foreign key comments_author_id_fkey on comments (safe)
+ALTER TABLE "comments" DROP CONSTRAINT "comments_author_id_fkey";
+
+-- drop foreign key posts_author_id_fkey on posts (safe)
+ALTER TABLE "posts" DROP CONSTRAINT "posts_author_id_fkey";
+
+-- drop table comments (destructive)
+--   data loss: every row of comments is deleted
+DROP TABLE "comments";
+
+-- drop table posts (destructive)
+--   data loss: every row of posts is deleted
+DROP TABLE "posts";
+
+-- drop table users (destructive)
+--   data loss: every row of users is deleted
+DROP TABLE "users";
+
+-- drop enum user_role (safe)
+DROP TYPE "user_role";
+
+-- drop enum post_status (safe)
+DROP TYPE "post_status";

@@ -1,0 +1,13 @@
+-- schema:foreign-keys=off
+
+-- drop table comments (destructive)
+--   data loss: every row of comments is deleted
+DROP TABLE "comments";
+
+-- drop table posts (destructive)
+--   data loss: every row of posts is deleted
+DROP TABLE "posts";
+
+-- drop table users (destructive)
+--   data loss: every row of users is deleted
+DROP TABLE "users";
