@@ -50,7 +50,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             let snapshot = snapshot_file::load(target)?;
             let folder = migration_dir::scan(&target.migrations)?;
             migration_dir::ensure_recorded(&folder, &snapshot, &target.migrations)?;
-            let generated = if snapshot.schema == code {
+            let generated = if schema_core::compare::equivalent(&snapshot.schema, &code) {
                 None
             } else {
                 let generated = schema_core::generate::generate(&snapshot.schema, &code, &hints)
@@ -222,12 +222,18 @@ fn with_acknowledgement(sql: &str, acknowledged: &[&ChangeReport]) -> String {
 
 /// The change table on stdout: one line per change (what, risk, what the migration does).
 fn print_changes(out: &mut Output, target: &SchemaTarget, changes: &[ChangeReport]) {
-    let width = changes.iter().map(|c| c.summary.len()).max().unwrap_or(0);
+    let width = changes
+        .iter()
+        .map(|c| c.summary.len())
+        .max()
+        .unwrap_or(0)
+        .max("CHANGE".len());
     out.line(format!(
-        "{BOLD}{} changes ({}){BOLD:#}",
+        "{BOLD}{} migration, {} change(s){BOLD:#}",
         target.dialect,
         changes.len()
     ));
+    out.line(format!("  {:<width$}  {:<11}  ACTION", "CHANGE", "RISK"));
     for change in changes {
         out.line(format!(
             "  {:<width$}  {:<11}  {}",

@@ -120,22 +120,21 @@ fn ungenerated(
     snapshot: &Snapshot,
 ) -> Result<Option<Problem>, CliError> {
     let (code, hints) = structs.resolve(target.dialect)?;
-    if code == snapshot.schema {
+    let differences = schema_core::compare::differences(&snapshot.schema, &code);
+    if differences.is_empty() {
         return Ok(None);
     }
-    let changes = match schema_core::generate::generate(&snapshot.schema, &code, &hints) {
-        Ok(generated) => generated
-            .changes
-            .iter()
-            .map(|c| c.summary.clone())
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let listed = if changes.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", changes.join("; "))
-    };
+    // The changes as `generate` would write them; the literal differences if it sees none.
+    let changes: Vec<String> =
+        match schema_core::generate::generate(&snapshot.schema, &code, &hints) {
+            Ok(generated) if !generated.changes.is_empty() => generated
+                .changes
+                .iter()
+                .map(|c| c.summary.clone())
+                .collect(),
+            _ => differences,
+        };
+    let listed = format!(": {}", changes.join("; "));
     Ok(Some(Problem::new(
         "ungenerated_changes",
         format!(
