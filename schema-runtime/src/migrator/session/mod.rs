@@ -105,6 +105,15 @@ impl Session {
                 .collect(),
             _ => Vec::new(),
         };
+        if self.dialect == Dialect::Postgres {
+            // If this run is cancelled or its process dies, the server only notices the closed
+            // socket when the running statement ends, and keeps the lock until then. PostgreSQL
+            // 14+ can poll the socket during a statement; older servers reject the setting,
+            // which is harmless.
+            let _ = self
+                .execute("SET client_connection_check_interval = 500")
+                .await;
+        }
         for setting in settings {
             self.execute(&setting)
                 .await
