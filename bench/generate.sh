@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmark 1: generate. The same synthetic schema of N tables as Rust structs and as a drizzle
+# TypeScript schema; times cargo schema generate (from empty), cargo schema verify (nothing to
+# do), drizzle-kit generate (from empty, nothing to do) and the floor: syn parsing the same
+# Rust files. Usage: bench/generate.sh [N...]   (default: 100 1000 5000)
+# Env: ROUNDS (3), RUNS (per round, default 5; N>=5000: 2), WARMUP (1).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(100 1000 5000)
+for tool in "$CS" "$SYN" "$DRIZZLE"; do
+  [ -x "$tool" ] || { echo "missing $tool: run bench/setup.sh" >&2; exit 2; }
+done
+GEN=$WORK/gen
+mkdir -p "$GEN"
+# drizzle-kit loads schema.ts, which imports drizzle-orm: resolvable from any parent folder.
+ln -sfn "$WORK/node/node_modules" "$GEN/node_modules"
+
+for n in "${SIZES[@]}"; do
+  d=$GEN/$n
+  log "N=$n: writing the schema (Rust + drizzle)"
+  rm -rf "$d"
+  python3 "$BENCH/gen_schema.py" "$n" "$d" --derive table
+  # Two copies of the Rust package: one generated from empty on every run, one kept at
+  # "nothing to do" for verify. Same for drizzle's output folder.
+  cp -r "$d/rust" "$d/rust-kept"
+  "$CS" schema generate --manifest-path "$d/rust-kept/Cargo.toml" >/dev/null 2>"$d/cs-first.log" \
+    || { cat "$d/cs-first.log" >&2; exit 1; }
+  "$CS" schema verify --manifest-path "$d/rust-kept/Cargo.toml" >/dev/null 2>"$d/cs-verify.log" \
+    || { cat "$d/cs-verify.log" >&2; exit 1; }
+  "$DRIZZLE" generate --dialect postgresql --schema "$d/drizzle/schema.ts" --out "$d/drizzle/kept" \
+    >"$d/dz-first.log" 2>&1 || { cat "$d/dz-first.log" >&2; exit 1; }
+  items=$("$SYN" "$d/rust/src")
+  log "N=$n: cargo-schema wrote $(ls "$d/rust-kept/migrations" | wc -l) files; drizzle $(ls "$d/drizzle/kept" | wc -l) entries; syn saw $items items"
+
+  runs=${RUNS:-5}; [ "$n" -ge 5000 ] && runs=${RUNS_BIG:-2}
+  CS_GEN="$CS schema generate --manifest-path $d/rust/Cargo.toml"
+  CS_VER="$CS schema verify --manifest-path $d/rust-kept/Cargo.toml"
+  DZ_GEN="$DRIZZLE generate --dialect postgresql --schema $d/drizzle/schema.ts --out $d/drizzle/out"
+  DZ_NOP="$DRIZZLE generate --dialect postgresql --schema $d/drizzle/schema.ts --out $d/drizzle/kept"
+  FLOOR="$SYN $d/rust/src"
+  EMPTY_CS="rm -rf $d/rust/migrations"
+  EMPTY_DZ="rm -rf $d/drizzle/out"
+  log "N=$n: timing ($ROUNDS rounds x $runs runs)"
+  hf "generate-$n" "$runs" "${WARMUP:-1}" -- \
+    -n "cargo schema generate (from empty)" --prepare "$EMPTY_CS" "$CS_GEN" \
+    -n "cargo schema verify (nothing to do)" --prepare "true" "$CS_VER" \
+    -n "drizzle-kit generate (from empty)" --prepare "$EMPTY_DZ" "$DZ_GEN" \
+    -n "drizzle-kit generate (nothing to do)" --prepare "true" "$DZ_NOP" \
+    -n "floor: syn parse of the same files" --prepare "true" "$FLOOR"
+
+  log "N=$n: peak memory"
+  peak_rss "generate-$n" "cargo schema generate (from empty)" "$EMPTY_CS" -- $CS_GEN
+  peak_rss "generate-$n" "cargo schema verify (nothing to do)" "" -- $CS_VER
+  peak_rss "generate-$n" "drizzle-kit generate (from empty)" "$EMPTY_DZ" -- $DZ_GEN
+  peak_rss "generate-$n" "drizzle-kit generate (nothing to do)" "" -- $DZ_NOP
+  peak_rss "generate-$n" "floor: syn parse of the same files" "" -- $FLOOR
+done
