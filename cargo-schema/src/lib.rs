@@ -4,6 +4,7 @@
 //! [`commands`] and turns its outcome into an exit status (see [`exit_code`]). Semver covers the
 //! binary's behaviour, not this library's API.
 
+pub mod args;
 pub mod chain_check;
 pub mod cli;
 pub mod commands;
@@ -22,11 +23,22 @@ pub mod snapshot_file;
 pub mod source;
 pub mod structs;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// Runs `cargo schema` with the process's arguments; returns the exit status.
 pub fn main_impl() -> i32 {
-    let cli::Cargo::Schema(args) = match cli::Cargo::try_parse() {
+    let raw = args::normalize(std::env::args_os().collect());
+    let term_color = std::env::var("CARGO_TERM_COLOR").ok();
+    let color = match args::early_color(&raw, term_color.as_deref()) {
+        cli::ColorChoice::Auto => clap::ColorChoice::Auto,
+        cli::ColorChoice::Always => clap::ColorChoice::Always,
+        cli::ColorChoice::Never => clap::ColorChoice::Never,
+    };
+    let parsed = cli::Cargo::command()
+        .color(color)
+        .try_get_matches_from(raw)
+        .and_then(|matches| cli::Cargo::from_arg_matches(&matches));
+    let cli::Cargo::Schema(args) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();

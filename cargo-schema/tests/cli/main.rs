@@ -8,4 +8,5 @@ mod errors;
 mod generate;
 mod help;
 mod new;
+mod output;
 mod verify;
