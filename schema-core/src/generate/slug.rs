@@ -14,6 +14,9 @@ pub fn slug(changes: &[Change]) -> String {
 fn describe(changes: &[Change]) -> String {
     use Change::*;
     let all = |f: fn(&Change) -> bool| !changes.is_empty() && changes.iter().all(f);
+    if changes.is_empty() {
+        return String::new();
+    }
     let tables = touched(changes);
     if all(|c| matches!(c, CreateTable(_) | CreateEnum(_))) {
         let names: Vec<&str> = changes
@@ -141,5 +144,95 @@ fn truncate(s: &str) -> String {
         s[..MAX_LEN].to_string()
     } else {
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, Enum, Table};
+
+    fn t(name: &str) -> Table {
+        Table {
+            name: name.into(),
+            columns: vec![],
+            primary_key: None,
+            uniques: vec![],
+            indexes: vec![],
+            foreign_keys: vec![],
+            checks: vec![],
+        }
+    }
+
+    fn c(name: &str) -> Column {
+        Column {
+            name: name.into(),
+            ty: "text".into(),
+            nullable: true,
+            default: None,
+            auto_increment: false,
+        }
+    }
+
+    #[test]
+    fn slugs_from_changes() {
+        use Change::*;
+        let add = |table: &str, col: &str| AddColumn {
+            table: table.into(),
+            column: c(col),
+        };
+        let cases: Vec<(Vec<Change>, &str)> = vec![
+            (
+                vec![CreateTable(t("users")), CreateTable(t("posts"))],
+                "create_users_posts",
+            ),
+            (vec![add("users", "email")], "add_email_to_users"),
+            (
+                vec![add("users", "email"), add("users", "bio")],
+                "add_email_bio_to_users",
+            ),
+            (
+                vec![DropColumn {
+                    table: "users".into(),
+                    column: c("bio"),
+                }],
+                "drop_bio_from_users",
+            ),
+            (vec![DropTable(t("users"))], "drop_users"),
+            (
+                vec![RenameTable {
+                    from: "users".into(),
+                    to: "accounts".into(),
+                }],
+                "rename_users_to_accounts",
+            ),
+            (
+                vec![add("users", "email"), CreateTable(t("posts"))],
+                "alter_users_posts",
+            ),
+            (
+                vec![CreateEnum(Enum {
+                    name: "user_role".into(),
+                    values: vec![],
+                })],
+                "create_user_role",
+            ),
+            (vec![], "migration"),
+        ];
+        for (changes, want) in cases {
+            assert_eq!(slug(&changes), want, "{changes:?}");
+        }
+    }
+
+    #[test]
+    fn long_slugs_are_cut_at_a_word() {
+        let changes: Vec<Change> = (0..20)
+            .map(|i| Change::CreateTable(t(&format!("table_number_{i}"))))
+            .collect();
+        let s = slug(&changes);
+        assert!(s.len() <= MAX_LEN, "{s}");
+        assert!(s.starts_with("create_table_number_0_table_number_1"));
+        assert!(!s.ends_with('_'));
+        assert_eq!(sanitize("Add Email-To \"Users\""), "add_email_to_users");
     }
 }

@@ -45,7 +45,7 @@ pub fn plan(from: &Schema, to: &Schema, changes: &[Change]) -> Plan {
     let dialect = to.dialect;
     let ordered = order::tables_in_dependency_order(changes);
     let changes = ordered.as_slice();
-    let renames = Renames::from_changes(changes);
+    let renames = Renames::from_changes(changes, dialect);
     let mut up: Vec<PlannedStep> = match dialect {
         Dialect::Sqlite => sqlite::steps(from, to, changes, &renames),
         Dialect::Postgres | Dialect::Mysql => changes

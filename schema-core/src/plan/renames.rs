@@ -3,10 +3,12 @@
 
 use crate::diff::Change;
 use crate::model::Table;
+use crate::sql_expr::rename_columns;
+use crate::Dialect;
 use std::collections::BTreeMap;
 
-#[derive(Default)]
 pub(super) struct Renames {
+    dialect: Dialect,
     /// old table name -> new table name
     tables: BTreeMap<String, String>,
     /// (new table name, old column name) -> new column name
@@ -14,8 +16,12 @@ pub(super) struct Renames {
 }
 
 impl Renames {
-    pub fn from_changes(changes: &[Change]) -> Renames {
-        let mut r = Renames::default();
+    pub fn from_changes(changes: &[Change], dialect: Dialect) -> Renames {
+        let mut r = Renames {
+            dialect,
+            tables: BTreeMap::new(),
+            columns: BTreeMap::new(),
+        };
         for c in changes {
             match c {
                 Change::RenameTable { from, to } => {
@@ -47,6 +53,20 @@ impl Renames {
             .collect()
     }
 
+    /// A check or predicate of table `new_table` with its renamed columns renamed.
+    fn expression(&self, new_table: &str, expr: &str) -> String {
+        let renamed = |c: &str| {
+            self.columns
+                .get(&(new_table.to_string(), c.to_string()))
+                .cloned()
+        };
+        if self.columns.keys().any(|(t, _)| t == new_table) {
+            rename_columns(expr, renamed, self.dialect)
+        } else {
+            expr.to_string()
+        }
+    }
+
     /// `old` after its own rename and the renames of its columns (and of the tables and
     /// columns its foreign keys point at), as the database holds it once the renames have run.
     pub fn apply(&self, old: &Table) -> Table {
@@ -63,6 +83,12 @@ impl Renames {
         }
         for i in &mut t.indexes {
             i.columns = self.columns(&name, &i.columns);
+            i.predicate = i.predicate.as_ref().map(|p| self.expression(&name, p));
+        }
+        // The database rewrites checks on `RENAME COLUMN` (a SQLite rebuild that runs after the
+        // renames, or its inverse in the down, must not name the old columns).
+        for c in &mut t.checks {
+            c.expr = self.expression(&name, &c.expr);
         }
         for fk in &mut t.foreign_keys {
             fk.columns = self.columns(&name, &fk.columns);

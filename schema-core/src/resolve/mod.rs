@@ -152,6 +152,3 @@ pub(crate) fn check_length(name: &str, what: &str, dialect: Dialect) -> Result<(
         _ => Ok(()),
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -81,9 +81,13 @@ fn same_type(a: &str, b: &str, dialect: Dialect) -> bool {
     dialect == Dialect::Sqlite && a.contains("int") && b.contains("int")
 }
 
+/// In declaration order, so the struct declared later is the one told to rename.
 fn index_names(decls: &Declarations, schema: &Schema, errors: &mut Vec<ResolveError>) {
     let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
-    for t in schema.tables.values() {
+    for decl in &decls.tables {
+        let Some(t) = schema.tables.get(&decl.name) else {
+            continue;
+        };
         let names = t
             .primary_key
             .iter()
@@ -91,21 +95,15 @@ fn index_names(decls: &Declarations, schema: &Schema, errors: &mut Vec<ResolveEr
             .chain(t.uniques.iter().map(|u| u.name.as_str()))
             .chain(t.indexes.iter().map(|i| i.name.as_str()));
         for n in names {
-            if let Some(other) = owner.insert(n, &t.name) {
-                if other != t.name {
-                    let rust = decls
-                        .tables
-                        .iter()
-                        .find(|d| d.name == t.name)
-                        .map_or(t.name.as_str(), |d| d.rust_name.as_str());
-                    errors.push(ResolveError::on(
-                        rust,
-                        None,
-                        format!(
-                            "the index name `{n}` is also used on table `{other}`; index names are shared by the whole schema: give one an explicit `name = \"...\"`"
-                        ),
-                    ));
-                }
+            match owner.insert(n, &t.name) {
+                Some(other) if other != t.name => errors.push(ResolveError::on(
+                    &decl.rust_name,
+                    None,
+                    format!(
+                        "the index name `{n}` is also used on table `{other}`; index names are shared by the whole schema: give one an explicit `name = \"...\"`"
+                    ),
+                )),
+                _ => {}
             }
         }
     }

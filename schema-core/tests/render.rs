@@ -1,0 +1,231 @@
+mod common;
+
+use common::*;
+use schema_core::decl::*;
+use schema_core::generate::{generate, GenerateError, Generated};
+use schema_core::model::{Column, Enum, RenameHints, Schema};
+use schema_core::Dialect;
+
+fn gen(before: &Declarations, after: &Declarations, dialect: Dialect) -> Generated {
+    let (a, _) = schema(before, dialect);
+    let (b, hints) = schema(after, dialect);
+    generate(&a, &b, &hints).unwrap()
+}
+
+fn add_email() -> Declarations {
+    let mut d = blog();
+    d.tables[0].columns.push(ColumnDecl {
+        default: Some(DefaultDecl::Str("it's".into())),
+        ..col("motto", TypeDecl::String)
+    });
+    d
+}
+
+#[test]
+fn postgres_add_column() {
+    let g = gen(&blog(), &add_email(), Dialect::Postgres);
+    assert_eq!(
+        g.up_sql,
+        "-- add column users.motto text NOT NULL DEFAULT 'it''s' (safe)\n\
+         ALTER TABLE \"users\" ADD COLUMN \"motto\" text NOT NULL DEFAULT 'it''s';\n"
+    );
+    assert_eq!(
+        g.down_sql,
+        "-- drop column users.motto (destructive)\n\
+         --   data loss: the values of users.motto are deleted; the old app version still reads it\n\
+         ALTER TABLE \"users\" DROP COLUMN \"motto\";\n"
+    );
+    let back = gen(&add_email(), &blog(), Dialect::Postgres);
+    assert!(back.destructive);
+    assert!(
+        back.down_sql.starts_with(
+            "-- This down migration restores the schema but cannot restore all data:\n\
+             --   column users.motto is recreated with its default 'it''s': the values the up migration deleted are not restored\n"
+        ),
+        "{}",
+        back.down_sql
+    );
+    assert_eq!(g.slug, "add_motto_to_users");
+    assert!(!g.destructive);
+}
+
+#[test]
+fn mysql_add_column_and_create_table() {
+    let g = gen(&blog(), &add_email(), Dialect::Mysql);
+    assert!(g.up_sql.contains(
+        "ALTER TABLE `users` ADD COLUMN `motto` varchar(255) NOT NULL DEFAULT 'it''s';\n"
+    ));
+    let g = gen(&decls(vec![], vec![]), &blog(), Dialect::Mysql);
+    assert!(g.up_sql.contains(
+        "CREATE TABLE `users` (\n    `id` bigint NOT NULL AUTO_INCREMENT,\n    `email` varchar(255) NOT NULL,\n    `name` varchar(255),\n    PRIMARY KEY (`id`),\n    CONSTRAINT `users_email_key` UNIQUE (`email`)\n);\n"
+    ), "{}", g.up_sql);
+    assert!(g.up_sql.contains("ALTER TABLE `posts` ADD CONSTRAINT `posts_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;"));
+    assert!(g.down_sql.contains("DROP TABLE `posts`;"));
+}
+
+#[test]
+fn mysql_refuses_what_it_cannot_render_yet() {
+    let mut after = blog();
+    after.tables[0].columns[2].nullable = false;
+    let (a, _) = schema(&blog(), Dialect::Mysql);
+    let (b, h) = schema(&after, Dialect::Mysql);
+    let err = generate(&a, &b, &h).unwrap_err();
+    assert!(matches!(err, GenerateError::Unsupported(_)));
+    assert!(err.to_string().contains("cargo schema new"), "{err}");
+}
+
+#[test]
+fn sqlite_rebuild_body() {
+    let mut after = blog();
+    after.tables[0].columns[2] = ColumnDecl {
+        default: Some(DefaultDecl::Str("anon".into())),
+        ..col("name", TypeDecl::String)
+    };
+    let g = gen(&blog(), &after, Dialect::Sqlite);
+    assert_eq!(
+        g.up_sql,
+        "-- schema:foreign-keys=off\n\
+         \n\
+         -- rebuild table users (alter column users.name: set NOT NULL, set default 'anon') (needs care)\n\
+         --   copies every row while holding the write lock\n\
+         --   triggers and views on this table are not part of the schema model: recreate hand-written ones after this step\n\
+         CREATE TABLE \"__new_users\" (\n    \"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT,\n    \"email\" text NOT NULL,\n    \"name\" text NOT NULL DEFAULT 'anon'\n);\n\
+         INSERT INTO \"__new_users\" (\"id\", \"email\", \"name\") SELECT \"id\", \"email\", coalesce(\"name\", 'anon') FROM \"users\";\n\
+         DROP TABLE \"users\";\n\
+         ALTER TABLE \"__new_users\" RENAME TO \"users\";\n\
+         CREATE UNIQUE INDEX \"users_email_key\" ON \"users\" (\"email\");\n"
+    );
+    assert_eq!(g.changes[0].action, "table rebuild of users");
+}
+
+fn pg_enum(values: &[&str]) -> Schema {
+    let mut s = Schema::empty(Dialect::Postgres);
+    s.enums.insert(
+        "mood".into(),
+        Enum {
+            name: "mood".into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        },
+    );
+    s
+}
+
+fn body(sql: &str) -> Vec<&str> {
+    sql.lines()
+        .filter(|l| !l.starts_with("--") && !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn postgres_enum_statements() {
+    let none = RenameHints::default();
+    let g = generate(
+        &pg_enum(&["a", "c"]),
+        &pg_enum(&["a", "b", "c", "d"]),
+        &none,
+    )
+    .unwrap();
+    assert_eq!(
+        body(&g.up_sql),
+        [
+            "ALTER TYPE \"mood\" ADD VALUE 'b' BEFORE 'c';",
+            "ALTER TYPE \"mood\" ADD VALUE 'd';"
+        ]
+    );
+    assert_eq!(
+        body(&g.down_sql),
+        [
+            "ALTER TYPE \"mood\" RENAME TO \"mood__old\";",
+            "CREATE TYPE \"mood\" AS ENUM ('a', 'c');",
+            "DROP TYPE \"mood__old\";"
+        ]
+    );
+    let mut hints = RenameHints::default();
+    hints
+        .enum_values
+        .insert(("mood".into(), "z".into()), "c".into());
+    let g = generate(&pg_enum(&["a", "c"]), &pg_enum(&["a", "z"]), &hints).unwrap();
+    assert_eq!(
+        body(&g.up_sql),
+        ["ALTER TYPE \"mood\" RENAME VALUE 'c' TO 'z';"]
+    );
+    assert_eq!(
+        body(&g.down_sql),
+        ["ALTER TYPE \"mood\" RENAME VALUE 'z' TO 'c';"]
+    );
+}
+
+#[test]
+fn postgres_enum_recreate_retypes_columns() {
+    let mut a = pg_enum(&["a", "b"]);
+    let (blog_pg, _) = schema(&blog(), Dialect::Postgres);
+    a.tables = blog_pg.tables;
+    a.tables.get_mut("users").unwrap().columns.push(Column {
+        name: "mood".into(),
+        ty: "mood".into(),
+        nullable: false,
+        default: Some("'a'".into()),
+        auto_increment: false,
+    });
+    let mut b = a.clone();
+    b.enums.get_mut("mood").unwrap().values = vec!["b".into(), "a".into()];
+    let g = generate(&a, &b, &RenameHints::default()).unwrap();
+    assert_eq!(
+        body(&g.up_sql),
+        [
+            "ALTER TYPE \"mood\" RENAME TO \"mood__old\";",
+            "CREATE TYPE \"mood\" AS ENUM ('b', 'a');",
+            "ALTER TABLE \"users\" ALTER COLUMN \"mood\" DROP DEFAULT;",
+            "ALTER TABLE \"users\" ALTER COLUMN \"mood\" TYPE \"mood\" USING \"mood\"::text::\"mood\";",
+            "ALTER TABLE \"users\" ALTER COLUMN \"mood\" SET DEFAULT 'a';",
+            "DROP TYPE \"mood__old\";",
+        ]
+    );
+}
+
+#[test]
+fn postgres_column_alterations() {
+    let mut before = blog();
+    before.tables[1].columns.push(col("views", TypeDecl::I32));
+    let mut after = blog();
+    after.tables[1].columns.push(nullable(ColumnDecl {
+        default: Some(DefaultDecl::Str("0".into())),
+        ..col("views", TypeDecl::String)
+    }));
+    let g = gen(&before, &after, Dialect::Postgres);
+    assert_eq!(
+        body(&g.up_sql),
+        [
+            "ALTER TABLE \"posts\" ALTER COLUMN \"views\" TYPE text;",
+            "ALTER TABLE \"posts\" ALTER COLUMN \"views\" DROP NOT NULL;",
+            "ALTER TABLE \"posts\" ALTER COLUMN \"views\" SET DEFAULT '0';",
+        ]
+    );
+    assert_eq!(
+        body(&g.down_sql),
+        [
+            "ALTER TABLE \"posts\" ALTER COLUMN \"views\" DROP DEFAULT;",
+            "ALTER TABLE \"posts\" ALTER COLUMN \"views\" TYPE integer USING \"views\"::integer;",
+            "ALTER TABLE \"posts\" ALTER COLUMN \"views\" SET NOT NULL;",
+        ]
+    );
+}
+
+#[test]
+fn nothing_to_do() {
+    let g = gen(&blog(), &blog(), Dialect::Postgres);
+    assert!(g.is_empty());
+    assert!(g.up_sql.is_empty() && g.down_sql.is_empty());
+}
+
+#[test]
+fn dialect_mismatch_is_an_error() {
+    let (a, _) = schema(&blog(), Dialect::Postgres);
+    let (b, h) = schema(&blog(), Dialect::Sqlite);
+    assert!(matches!(
+        generate(&a, &b, &h),
+        Err(GenerateError::DialectMismatch { .. })
+    ));
+    // An empty snapshot of another dialect is just "no snapshot yet".
+    assert!(generate(&Schema::empty(Dialect::Postgres), &b, &h).is_ok());
+}
