@@ -33,7 +33,7 @@ struct Place {
 /// Reads and links every source file of the package.
 pub fn read(package: &SchemaPackage) -> Result<PackageStructs, CliError> {
     let files = source::read_tree(&package.source_roots)
-        .map_err(|diagnostics| source_error(&package.name, diagnostics))?;
+        .map_err(|diagnostics| source_error(&package.name, None, diagnostics))?;
     let reads: Vec<(usize, grammar::FileRead)> = files
         .iter()
         .enumerate()
@@ -52,19 +52,14 @@ pub fn read(package: &SchemaPackage) -> Result<PackageStructs, CliError> {
         }
     }
     if !diagnostics.is_empty() {
-        return Err(source_error(&package.name, diagnostics));
+        return Err(source_error(&package.name, None, diagnostics));
     }
     let places = Places::index(&files);
-    let structs = PackageStructs {
+    Ok(PackageStructs {
         package: package.name.clone(),
         declarations: linked.declarations,
         places,
-    };
-    let reference_errors = structs.check_references();
-    if !reference_errors.is_empty() {
-        return Err(source_error(&package.name, reference_errors));
-    }
-    Ok(structs)
+    })
 }
 
 impl PackageStructs {
@@ -75,44 +70,8 @@ impl PackageStructs {
                 .into_iter()
                 .map(|e| self.place(&e.rust_name, e.field.as_deref(), e.message))
                 .collect();
-            source_error(&self.package, diagnostics)
-                .hint(format!("these are {dialect} rules: fix the structs, or pick another target with `--dialect`"))
+            source_error(&self.package, Some(dialect), diagnostics)
         })
-    }
-
-    /// `references = "table.column"` must name a table and a column that the structs declare.
-    fn check_references(&self) -> Vec<Diagnostic> {
-        let decls = &self.declarations;
-        let mut problems = Vec::new();
-        for table in &decls.tables {
-            for column in &table.columns {
-                let Some(reference) = &column.references else {
-                    continue;
-                };
-                let message = match decls.tables.iter().find(|t| t.name == reference.table) {
-                    None => Some(format!(
-                        "`references = \"{}.{}\"`: no struct maps to table `{}`; declare it with `#[derive(Table)]` or fix the name (`references` names the SQL table)",
-                        reference.table, reference.column, reference.table
-                    )),
-                    Some(target) if !target.columns.iter().any(|c| c.name == reference.column) => {
-                        let names: Vec<&str> = target.columns.iter().map(|c| c.name.as_str()).collect();
-                        Some(format!(
-                            "`references = \"{}.{}\"`: table `{}` has no column `{}` (its columns: {})",
-                            reference.table,
-                            reference.column,
-                            reference.table,
-                            reference.column,
-                            names.join(", ")
-                        ))
-                    }
-                    Some(_) => None,
-                };
-                if let Some(message) = message {
-                    problems.push(self.place(&table.rust_name, Some(&column.field), message));
-                }
-            }
-        }
-        problems
     }
 
     fn place(&self, rust_name: &str, field: Option<&str>, message: String) -> Diagnostic {
@@ -175,11 +134,12 @@ impl Places {
     }
 }
 
-fn source_error(package: &str, diagnostics: Vec<Diagnostic>) -> CliError {
+fn source_error(package: &str, dialect: Option<Dialect>, diagnostics: Vec<Diagnostic>) -> CliError {
+    let as_dialect = dialect.map(|d| format!(" for {d}")).unwrap_or_default();
     let count = diagnostics.len();
     let noun = if count == 1 { "problem" } else { "problems" };
     CliError::new(format!(
-        "could not read the schema of package `{package}`: {count} {noun} in its sources; nothing written"
+        "could not read the schema of package `{package}`{as_dialect}: {count} {noun} in its sources; nothing written"
     ))
     .with_diagnostics(diagnostics)
 }

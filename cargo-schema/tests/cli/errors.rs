@@ -86,11 +86,11 @@ fn two_structs_for_one_table() {
 fn references_to_missing_tables_and_columns() {
     let fixture = Fixture::new("bad_reference");
     refuses(&fixture, &["generate"])
-        .assert_stderr("src/lib.rs:9:9: `references = \"orgs.id\"`: no struct maps to table `orgs`")
+        .assert_stderr("src/lib.rs:9:9: `references = \"orgs.id\"` names table `orgs`, which no `#[derive(Table)]` struct declares")
         .assert_stderr(
             "src/lib.rs:11:9: `references = \"users.uuid\"`: table `users` has no column `uuid`",
         )
-        .assert_stderr("2 problems");
+        .assert_stderr("package `bad_reference` for postgres: 2 problems");
 }
 
 #[test]
