@@ -19,6 +19,56 @@ pub fn canonical_expr(sql: &str, dialect: Dialect) -> String {
     }
 }
 
+/// `sql` with the column `from` renamed to `to`, in canonical form: what PostgreSQL and SQLite
+/// do to checks and index predicates on `ALTER TABLE .. RENAME COLUMN`. Text that does not
+/// parse is returned unchanged.
+pub fn rename_column(sql: &str, from: &str, to: &str, dialect: Dialect) -> String {
+    rename_columns(sql, |c| (c == from).then(|| to.to_string()), dialect)
+}
+
+/// `sql` with every unqualified column `c` for which `new_name(c)` is `Some` renamed at once
+/// (so swapping two names works), in canonical form. Text that does not parse is returned
+/// unchanged.
+pub fn rename_columns(
+    sql: &str,
+    new_name: impl Fn(&str) -> Option<String>,
+    dialect: Dialect,
+) -> String {
+    match parse(sql) {
+        Some(expr) => print(&rename_idents(simplify(expr), &new_name), dialect),
+        None => sql.to_string(),
+    }
+}
+
+fn rename_idents(e: Expr, new_name: &dyn Fn(&str) -> Option<String>) -> Expr {
+    use Expr::*;
+    let b = |e: Box<Expr>| Box::new(rename_idents(*e, new_name));
+    let all = |items: Vec<Expr>| {
+        items
+            .into_iter()
+            .map(|e| rename_idents(e, new_name))
+            .collect()
+    };
+    match e {
+        Ident(parts) if parts.len() == 1 => match new_name(&parts[0]) {
+            Some(renamed) => Ident(vec![renamed]),
+            None => Ident(parts),
+        },
+        Func(name, args) => Func(name, all(args)),
+        Array(items) => Array(all(items)),
+        Cast(inner, ty) => Cast(b(inner), ty),
+        Unary(op, inner) => Unary(op, b(inner)),
+        Binary(op, l, r) => Binary(op, b(l), b(r)),
+        Logic(op, items) => Logic(op, all(items)),
+        IsNull(inner, neg) => IsNull(b(inner), neg),
+        In(l, items, neg) => In(b(l), all(items), neg),
+        AnyArray(l, op, array) => AnyArray(b(l), op, b(array)),
+        Between(x, lo, hi, neg) => Between(b(x), b(lo), b(hi), neg),
+        Like(l, op, r, neg) => Like(b(l), op, b(r), neg),
+        other => other,
+    }
+}
+
 fn collapse_whitespace(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -862,6 +912,30 @@ mod tests {
             let once = pg(s);
             assert_eq!(pg(&once), once, "{s}");
         }
+    }
+
+    #[test]
+    fn renames_columns_inside_expressions() {
+        assert_eq!(
+            rename_column("a >= 0 AND b < a", "a", "c", Postgres),
+            "c >= 0 AND b < c"
+        );
+        assert_eq!(
+            rename_column("a IN ('x', 'y')", "a", "order", Postgres),
+            "\"order\" IN ('x', 'y')"
+        );
+        assert_eq!(
+            rename_column("length(a) > 0", "a", "b", Sqlite),
+            "length(b) > 0"
+        );
+        assert_eq!(rename_column("t.a > 0", "a", "b", Sqlite), "t.a > 0");
+        assert_eq!(rename_column("a() > 0", "a", "b", Sqlite), "a() > 0");
+        let swap = |c: &str| match c {
+            "a" => Some("b".to_string()),
+            "b" => Some("a".to_string()),
+            _ => None,
+        };
+        assert_eq!(rename_columns("a < b", swap, Postgres), "b < a");
     }
 
     #[test]
