@@ -1,7 +1,8 @@
 //! An evolution scenario (source declarations -> target declarations, with rows seeded before
 //! the change) and the check every scenario must pass on every dialect it runs on:
 //!
-//! 1. the source, created from nothing, introspects equal to the resolved source;
+//! 1. the source, created from nothing, introspects equal to the resolved source (columns in
+//!    declared order; after that, in any order: see [`Order`]);
 //! 2. the seed rows go in;
 //! 3. up: introspected == resolved target, and (unless the change is destructive) the expected
 //!    rows read back;
@@ -107,7 +108,7 @@ pub async fn run(scenario: &Scenario, db: &LiveDb) -> anyhow::Result<()> {
     db.apply(&create)
         .await
         .with_context(|| format!("creating the source schema:\n{create}"))?;
-    expect_schema(db, &source, "after creating the source").await?;
+    expect_schema(db, &source, Order::Declared, "after creating the source").await?;
 
     for seed in &scenario.seed {
         db.execute(&insert_sql(seed, dialect))
@@ -119,7 +120,7 @@ pub async fn run(scenario: &Scenario, db: &LiveDb) -> anyhow::Result<()> {
     db.apply(&up)
         .await
         .with_context(|| format!("up failed:\n{up}"))?;
-    expect_schema(db, &target, &format!("after up:\n{up}")).await?;
+    expect_schema(db, &target, Order::Any, &format!("after up:\n{up}")).await?;
     let expected_rows = match &scenario.expect {
         Some(rows) => rows.clone(),
         None if destructive => Vec::new(),
@@ -141,11 +142,17 @@ pub async fn run(scenario: &Scenario, db: &LiveDb) -> anyhow::Result<()> {
     db.apply(&down)
         .await
         .with_context(|| format!("down failed:\n{down}"))?;
-    expect_schema(db, &source, &format!("after down:\n{down}")).await?;
+    expect_schema(db, &source, Order::Any, &format!("after down:\n{down}")).await?;
     db.apply(&up)
         .await
         .with_context(|| format!("up after down failed:\n{up}"))?;
-    expect_schema(db, &target, &format!("after up, down, up:\n{up}")).await?;
+    expect_schema(
+        db,
+        &target,
+        Order::Any,
+        &format!("after up, down, up:\n{up}"),
+    )
+    .await?;
     Ok(())
 }
 
@@ -214,15 +221,44 @@ async fn expect_rows(db: &LiveDb, rows: &Rows) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn expect_schema(db: &LiveDb, want: &Schema, when: &str) -> anyhow::Result<()> {
+/// How strictly [`expect_schema`] compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Columns in declared order: a table created from nothing.
+    Declared,
+    /// Columns in any order: `ADD COLUMN` appends, so a column added in the middle of a struct,
+    /// or one a down migration re-adds, ends up last (PostgreSQL cannot reorder columns).
+    Any,
+}
+
+/// `schema` with every table's columns sorted by name.
+fn columns_by_name(schema: &Schema) -> Schema {
+    let mut s = schema.clone();
+    for t in s.tables.values_mut() {
+        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    s
+}
+
+/// Fails unless `db` introspects equal to `want`; `when` says at which step.
+pub async fn expect_schema(
+    db: &LiveDb,
+    want: &Schema,
+    order: Order,
+    when: &str,
+) -> anyhow::Result<()> {
     let got = db
         .introspect()
         .await
         .with_context(|| format!("introspection failed {when}"))?;
-    if &got != want {
+    let (got, want) = match order {
+        Order::Declared => (got, want.clone()),
+        Order::Any => (columns_by_name(&got), columns_by_name(want)),
+    };
+    if got != want {
         bail!(
             "introspected schema differs from the resolved one {when}\n{}",
-            describe_difference(want, &got)
+            describe_difference(&want, &got)
         );
     }
     Ok(())
