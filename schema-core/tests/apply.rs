@@ -58,6 +58,19 @@ fn roundtrip(
     after: &Declarations,
     seed: &str,
 ) -> Generated {
+    roundtrip_with(db, dialect, before, after, seed, |_| {})
+}
+
+/// As [`roundtrip`], with `between` run after the first up (checks, and clearing rows the
+/// down of a destructive change cannot take back).
+fn roundtrip_with(
+    db: &dyn Db,
+    dialect: Dialect,
+    before: &Declarations,
+    after: &Declarations,
+    seed: &str,
+    between: impl Fn(&dyn Db),
+) -> Generated {
     let (s0, _) = schema(before, dialect);
     let (s1, hints) = schema(after, dialect);
     let create = generate(&Schema::empty(dialect), &s0, &RenameHints::default()).unwrap();
@@ -71,6 +84,7 @@ fn roundtrip(
     db.migrate(&g.up_sql)
         .unwrap_or_else(|e| panic!("up failed on {dialect}: {e}"));
     let d1 = db.describe();
+    between(db);
     db.migrate(&g.down_sql)
         .unwrap_or_else(|e| panic!("down failed on {dialect}: {e}"));
     assert_eq!(
@@ -447,4 +461,95 @@ fn partial_index_and_default_expression() {
         roundtrip(db, dialect, &before, &after, BLOG_SEED);
         assert_eq!(count(db, "posts"), "3");
     });
+}
+
+#[test]
+fn table_rename_with_enum_check_and_column_rename() {
+    both(|db, dialect| {
+        let before = with_role(&["admin", "member"], Some("member"));
+        let mut after = before.clone();
+        after.tables[0].name = "accounts".into();
+        after.tables[0].renamed_from = Some("users".into());
+        after.tables[0].columns[2] = ColumnDecl {
+            renamed_from: Some("name".into()),
+            index: true,
+            ..nullable(col("full_name", TypeDecl::String))
+        };
+        after.tables[1].columns[1]
+            .references
+            .as_mut()
+            .unwrap()
+            .table = "accounts".into();
+        roundtrip(db, dialect, &before, &after, BLOG_SEED);
+        assert_eq!(count(db, "posts"), "3");
+        let names = db
+            .exec("SELECT full_name FROM accounts ORDER BY id;")
+            .unwrap();
+        assert_eq!(names.trim(), "Ann");
+    });
+}
+
+#[test]
+fn self_reference_and_parent_dropped_while_child_stays() {
+    both(|db, dialect| {
+        let mut before = blog();
+        before.tables[1].columns.push(refs(
+            nullable(col("reply_to", TypeDecl::I64)),
+            "posts",
+            "id",
+            Some(FkAction::Cascade),
+        ));
+        let mut after = before.clone();
+        after.tables.remove(0);
+        after.tables[0].columns[1].references = None;
+        let g = roundtrip_with(db, dialect, &before, &after, BLOG_SEED, |db| {
+            // Dropping `users` must not cascade into `posts` (SQLite: foreign keys off).
+            assert_eq!(count(db, "posts"), "3", "{dialect}");
+            // The down recreates `users` empty: rows pointing at it cannot come back.
+            db.exec("DELETE FROM posts;").unwrap();
+        });
+        assert!(g.destructive);
+    });
+}
+
+#[test]
+fn required_column_added_to_an_empty_table() {
+    both(|db, dialect| {
+        let mut after = blog();
+        after.tables[1].columns.push(col("body", TypeDecl::String));
+        roundtrip(db, dialect, &blog(), &after, "");
+    });
+}
+
+#[test]
+fn postgres_identity_added_and_json_cast() {
+    let Some(db) = open(Dialect::Postgres) else {
+        return;
+    };
+    let before = decls(
+        vec![],
+        vec![table(
+            "T",
+            "t",
+            vec![
+                ColumnDecl {
+                    primary_key: true,
+                    ..col("id", TypeDecl::I64)
+                },
+                col("doc", TypeDecl::String),
+            ],
+        )],
+    );
+    let mut after = before.clone();
+    after.tables[0].columns[0].auto_increment = true;
+    after.tables[0].columns[1] = col("doc", TypeDecl::Json);
+    roundtrip(
+        db.as_ref(),
+        Dialect::Postgres,
+        &before,
+        &after,
+        "INSERT INTO t VALUES (5, '{\"a\": 1}');",
+    );
+    db.exec("INSERT INTO t (doc) VALUES ('{}');").unwrap();
+    assert_eq!(db.exec("SELECT max(id) FROM t;").unwrap().trim(), "6");
 }
