@@ -37,7 +37,13 @@ impl Replay {
     }
 }
 
-pub fn plan(target: &SchemaTarget, url: Option<&str>) -> Result<ReplayPlan, CliError> {
+/// How to replay `target`. `dialect_chosen`: the user picked the target with `--dialect`, so
+/// a URL of another kind is a mistake rather than a URL meant for another target.
+pub fn plan(
+    target: &SchemaTarget,
+    url: Option<&str>,
+    dialect_chosen: bool,
+) -> Result<ReplayPlan, CliError> {
     if target.dialect == Dialect::Sqlite {
         return Ok(ReplayPlan::Run(Replay::SqliteMemory));
     }
@@ -51,6 +57,12 @@ pub fn plan(target: &SchemaTarget, url: Option<&str>) -> Result<ReplayPlan, CliE
         CliError::new(format!("`{}` is not a database URL", redact(url)))
             .hint("use postgres://user@host/db, mysql://user@host/db or sqlite:path")
     })?;
+    if url_dialect != target.dialect && !dialect_chosen {
+        return Ok(ReplayPlan::Skip(format!(
+            "--database-url is a {url_dialect} URL; replay this target with `--dialect {} --database-url <{} URL>`",
+            target.dialect, target.dialect
+        )));
+    }
     if url_dialect != target.dialect {
         return Err(CliError::new(format!(
             "--database-url is a {url_dialect} URL, but this target's dialect is {}",

@@ -41,7 +41,11 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             let plan = if args.no_replay {
                 ReplayPlan::Skip("--no-replay".to_string())
             } else {
-                replay::plan(target, args.database.database_url.as_deref())?
+                replay::plan(
+                    target,
+                    args.database.database_url.as_deref(),
+                    packages.dialect.is_some(),
+                )?
             };
             let problems = check_target(package, &structs, target, &plan, out)?;
             total += problems.len();

@@ -234,7 +234,12 @@ fn postgres_replay_on_a_scratch_database() {
         .run(&["verify", "--dialect", "postgres"])
         .assert_code(0)
         .assert_stderr("pass `--database-url`");
-    // A URL of another database kind is an error.
+    // Without --dialect, a URL of another kind is meant for another target: skipped.
+    fixture
+        .run(&["verify", "--database-url", "mysql://root@127.0.0.1/x"])
+        .assert_code(0)
+        .assert_stderr("replay this target with `--dialect postgres");
+    // With --dialect, a URL of another database kind is an error.
     fixture
         .run(&[
             "verify",
