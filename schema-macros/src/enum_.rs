@@ -14,6 +14,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let ident = &input.ident;
     let decl = tokens::enum_decl(&read.decl);
     let sql_name = &read.decl.name;
+    let values = &read.decl.values;
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -26,6 +27,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             impl ::schema_runtime::__private::SqlKind for #ident {
                 const KIND: u64 = ::schema_runtime::__private::kind::ENUM;
                 const ENUM_NAME: &'static str = #sql_name;
+                const ENUM_VALUES: &'static [&'static str] = &[#(#values),*];
             }
         };
     }

@@ -4,6 +4,7 @@
 use crate::{fallback, tokens};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use schema_core::decl::{ColumnDecl, DefaultDecl};
 use schema_core::grammar::{self, ReadColumn};
 use syn::spanned::Spanned;
 use syn::DeriveInput;
@@ -16,6 +17,11 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let ident = &input.ident;
     let decl = tokens::table_decl(&read.decl, &read.columns);
     let proofs = read.columns.iter().filter_map(proof);
+    let enum_defaults = read
+        .columns
+        .iter()
+        .zip(&read.decl.columns)
+        .filter_map(|(column, decl)| enum_default_proof(column, decl));
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -25,6 +31,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
                 }
             }
             #(#proofs)*
+            #(#enum_defaults)*
         };
     }
 }
@@ -53,6 +60,35 @@ fn proof(column: &ReadColumn) -> Option<TokenStream> {
     Some(quote_spanned! {ty.span()=>
         const _: () = {
             if <#ty as ::schema_runtime::__private::SqlKind>::KIND != #kind {
+                ::core::panic!(#message);
+            }
+        };
+    })
+}
+
+/// A compile-time assertion that a string `default` of an enum column is one of its values
+/// (the CLI checks the same in `grammar::link`).
+fn enum_default_proof(column: &ReadColumn, decl: &ColumnDecl) -> Option<TokenStream> {
+    let unresolved = column.read.as_ref()?.unresolved.as_ref()?;
+    let Some(DefaultDecl::Str(value)) = &decl.default else {
+        return None;
+    };
+    let span = column
+        .default
+        .as_ref()
+        .map_or_else(|| column.ty.span(), |d| d.span());
+    let ty = &column.ty;
+    let message = format!(
+        "field `{}`: {}: use one of its SQL values (the variant names in snake_case, or their `rename`)",
+        grammar_field_name(column),
+        grammar::default_not_a_value_message(value, &unresolved.name)
+    );
+    Some(quote_spanned! {span=>
+        const _: () = {
+            if !::schema_runtime::__private::has_value(
+                <#ty as ::schema_runtime::__private::SqlKind>::ENUM_VALUES,
+                #value,
+            ) {
                 ::core::panic!(#message);
             }
         };

@@ -17,6 +17,35 @@ pub trait SqlKind {
     const KIND: u64;
     /// The SQL type name of a `#[derive(Enum)]` enum (also through `Option` and `Vec`).
     const ENUM_NAME: &'static str = "";
+    /// The SQL values of a `#[derive(Enum)]` enum (also through `Option`).
+    const ENUM_VALUES: &'static [&'static str] = &[];
+}
+
+/// Whether `value` is one of `values`, at compile time (the derive checks enum defaults).
+pub const fn has_value(values: &[&str], value: &str) -> bool {
+    let mut i = 0;
+    while i < values.len() {
+        if str_eq(values[i], value) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 macro_rules! kinds {
@@ -64,6 +93,7 @@ impl<T> SqlKind for sqlx::types::Json<T> {
 impl<T: SqlKind> SqlKind for Option<T> {
     const KIND: u64 = kind::option(T::KIND);
     const ENUM_NAME: &'static str = T::ENUM_NAME;
+    const ENUM_VALUES: &'static [&'static str] = T::ENUM_VALUES;
 }
 
 impl<T: SqlKind> SqlKind for Vec<T> {
@@ -98,5 +128,33 @@ pub fn fallback_enum(rust_name: &str) -> decl::EnumDecl {
         rust_name: rust_name.to_string(),
         name: String::new(),
         values: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn has_value_compares_whole_strings() {
+        const VALUES: &[&str] = &["admin", "read-only"];
+        assert!(has_value(VALUES, "admin"));
+        assert!(has_value(VALUES, "read-only"));
+        assert!(!has_value(VALUES, "admi"));
+        assert!(!has_value(VALUES, "admins"));
+        assert!(!has_value(&[], "admin"));
+    }
+
+    #[test]
+    fn wrappers_stack_kinds_and_forward_enum_names() {
+        assert_eq!(
+            <Option<Vec<u8>> as SqlKind>::KIND,
+            kind::option(kind::vec(kind::U8))
+        );
+        assert_eq!(
+            <Vec<Option<i64>> as SqlKind>::KIND,
+            kind::vec(kind::option(kind::I64))
+        );
+        assert_eq!(<String as SqlKind>::ENUM_NAME, "");
     }
 }

@@ -180,9 +180,7 @@ fn check_defaults(cx: &Ctxt, table: &Table) {
             continue;
         }
         let Some(read) = &field.read else { continue };
-        if let Err(message) =
-            default_fits(&value, &read.ty, read.unresolved.is_some(), &read.reads_as)
-        {
+        if let Err(message) = default_fits(&value, &read.ty, &read.reads_as) {
             cx.error_spanned_by(expr, message);
         }
     }
@@ -226,12 +224,7 @@ fn parse_default(expr: &Expr) -> Result<DefaultDecl, String> {
 }
 
 /// Whether a default literal suits the column's logical type.
-fn default_fits(
-    value: &DefaultDecl,
-    ty: &TypeDecl,
-    is_enum: bool,
-    reads_as: &str,
-) -> Result<(), String> {
+fn default_fits(value: &DefaultDecl, ty: &TypeDecl, reads_as: &str) -> Result<(), String> {
     use TypeDecl as T;
     let (got, fits) = match value {
         DefaultDecl::Int(n) => {
@@ -256,11 +249,17 @@ fn default_fits(
         DefaultDecl::Bool(_) => ("a bool", matches!(ty, T::Bool)),
         DefaultDecl::Str(_) => (
             "a string",
-            is_enum
-                || matches!(
-                    ty,
-                    T::String | T::Uuid | T::Date | T::Time | T::DateTime | T::DateTimeTz | T::Json
-                ),
+            matches!(
+                ty,
+                T::String
+                    | T::Uuid
+                    | T::Date
+                    | T::Time
+                    | T::DateTime
+                    | T::DateTimeTz
+                    | T::Json
+                    | T::Enum(_)
+            ),
         ),
         DefaultDecl::Sql(_) => ("an SQL expression", true),
     };

@@ -1,9 +1,12 @@
 //! The package-level step: resolves type names the grammar could not map by themselves to
 //! the package's `#[derive(Enum)]` enums, and checks names that must be unique in a package.
 
+use super::attr::one_of;
 use super::file::FileRead;
+use super::suggest::closest;
+use super::table::ReadColumn;
 use super::ty::{cannot_map_message, shown};
-use crate::decl::{Declarations, EnumDecl, TypeDecl};
+use crate::decl::{ColumnDecl, Declarations, DefaultDecl, EnumDecl, TypeDecl};
 use std::collections::BTreeMap;
 
 /// The declarations of a package and every error found reading or linking it, each paired
@@ -76,7 +79,12 @@ pub fn link<K: Clone>(files: Vec<(K, FileRead)>) -> Linked<K> {
                     continue;
                 };
                 match enums_by_rust.get(&unresolved.name).map(Vec::as_slice) {
-                    Some([only]) => set_enum_name(&mut column.ty, &only.name),
+                    Some([only]) => {
+                        set_enum_name(&mut column.ty, &only.name);
+                        if let Some(error) = default_not_a_value(column, read_column, only) {
+                            errors.push((key.clone(), error));
+                        }
+                    }
                     Some(several) => {
                         let names: Vec<String> =
                             several.iter().map(|e| format!("`{}`", e.name)).collect();
@@ -108,6 +116,34 @@ pub fn link<K: Clone>(files: Vec<(K, FileRead)>) -> Linked<K> {
         declarations,
         errors,
     }
+}
+
+/// A string `default` of an enum column must be one of the enum's values. The derive proves
+/// the same at compile time (`schema_runtime::__private::has_value`).
+fn default_not_a_value(
+    column: &ColumnDecl,
+    read: &ReadColumn,
+    decl: &EnumDecl,
+) -> Option<syn::Error> {
+    let Some(DefaultDecl::Str(value)) = &column.default else {
+        return None;
+    };
+    if decl.values.contains(value) {
+        return None;
+    }
+    let message = default_not_a_value_message(value, &decl.rust_name);
+    let values: Vec<&str> = decl.values.iter().map(String::as_str).collect();
+    let hint = match closest(value, &values) {
+        Some(close) => format!(": did you mean `{close}`?"),
+        None => format!(": expected {}", one_of(&values)),
+    };
+    let expr = read.default.as_ref()?;
+    Some(syn::Error::new_spanned(expr, format!("{message}{hint}")))
+}
+
+/// Shared with the derive, whose compile-time check cannot list the values.
+pub fn default_not_a_value_message(value: &str, enum_name: &str) -> String {
+    format!("`default = \"{value}\"` is not a value of `{enum_name}`")
 }
 
 /// Replaces the innermost `Enum(<Rust name>)` placeholder with the SQL type name.

@@ -29,6 +29,8 @@ pub struct ReadColumn {
     pub ty: Type,
     /// `None` when `sql_type` gives the type: there is nothing to prove.
     pub read: Option<ReadType>,
+    /// `default = <literal>` as written, for errors about its value once the type is known.
+    pub default: Option<syn::Expr>,
 }
 
 /// The IR of one struct, with everything the checks need.
@@ -174,6 +176,7 @@ impl<'a> Table<'a> {
                 field: f.ident.clone(),
                 ty: f.ty.clone(),
                 read: f.read.clone(),
+                default: f.attrs.default.value().cloned(),
             })
             .collect();
         ReadTable {

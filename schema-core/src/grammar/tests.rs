@@ -195,3 +195,36 @@ fn other_derives_attributes_are_ignored() {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(file.tables[0].decl.columns[0].name, "id");
 }
+
+#[test]
+fn link_checks_enum_defaults_against_the_values() {
+    let file = read(
+        r#"
+        #[derive(Enum)] enum Role { Admin, Member }
+        #[derive(Table)]
+        struct User {
+            #[schema(default = "memeber")]
+            role: Role,
+            #[schema(default = "admin")]
+            other: Option<Role>,
+        }
+        #[derive(Table)]
+        struct Group {
+            #[schema(default = "admin")]
+            roles: Vec<Role>,
+        }
+        "#,
+    );
+    assert_eq!(
+        file.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["a string default does not fit `Vec<Role>`: expected no literal: use `default_sql = \"...\"`"]
+    );
+    let linked = link(vec![((), file)]);
+    assert_eq!(
+        messages(&linked.errors),
+        [
+            "a string default does not fit `Vec<Role>`: expected no literal: use `default_sql = \"...\"`",
+            "`default = \"memeber\"` is not a value of `Role`: did you mean `member`?",
+        ]
+    );
+}

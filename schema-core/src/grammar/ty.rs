@@ -101,7 +101,7 @@ fn read_value(ty: &Type) -> syn::Result<ReadType> {
         ty: TypeDecl::Enum(name.clone()),
         nullable: false,
         kind: kind::ENUM,
-        reads_as: format!("a `#[derive(Enum)]` enum called `{name}`"),
+        reads_as: name.clone(),
         unresolved: Some(Unresolved {
             name,
             leaf: ty.clone(),
