@@ -113,7 +113,7 @@ fn literal_default(ty: Ty, n: u16, enum_values: Option<&Vec<String>>) -> Default
     match ty {
         Ty::I32 | Ty::I64 => DefaultDecl::Int([0, 7, 42][n as usize % 3]),
         Ty::Text | Ty::Varchar => DefaultDecl::Str(["x", "it's", ""][n as usize % 3].into()),
-        Ty::Bool => DefaultDecl::Bool(n % 2 == 0),
+        Ty::Bool => DefaultDecl::Bool(n.is_multiple_of(2)),
         Ty::F64 => DefaultDecl::Float(["2.5", "0", "1.25"][n as usize % 3].into()),
         Ty::Enum => DefaultDecl::Str(
             enum_values
@@ -128,7 +128,7 @@ fn seed_value(ty: Ty, row: usize, enum_values: Option<&Vec<String>>) -> String {
     match ty {
         Ty::I32 | Ty::I64 => row.to_string(),
         Ty::Text | Ty::Varchar => format!("'s{row}'"),
-        Ty::Bool => (row % 2 == 0).to_string(),
+        Ty::Bool => row.is_multiple_of(2).to_string(),
         Ty::F64 => format!("{row}.5"),
         Ty::Enum => format!(
             "'{}'",
@@ -145,7 +145,7 @@ impl Model {
     pub fn initial(tables: u8, shape: &[u16]) -> Model {
         let mut m = Model::default();
         let s = |i: usize| shape.get(i % shape.len().max(1)).copied().unwrap_or(0);
-        if s(0) % 2 == 0 {
+        if s(0).is_multiple_of(2) {
             m.enum_values = Some(vec!["calm".into(), "angry".into(), "sad".into()]);
         }
         for t in 0..(tables % 3 + 1) as usize {
@@ -156,7 +156,7 @@ impl Model {
             let mut table = Table {
                 name,
                 renamed_from: None,
-                auto_id: s(t + 2) % 2 == 0,
+                auto_id: s(t + 2).is_multiple_of(2),
                 columns: Vec::new(),
                 checks: Vec::new(),
                 rows: SEED_ROWS,
@@ -182,7 +182,7 @@ impl Model {
                 table.columns.push(Column {
                     name: name.into(),
                     ty,
-                    nullable: v % 3 == 0,
+                    nullable: v.is_multiple_of(3),
                     default: (v % 4 == 1).then(|| literal_default(ty, v, m.enum_values.as_ref())),
                     unique: v % 5 == 2 && matches!(ty, Ty::I32 | Ty::I64 | Ty::Text),
                     index: v % 7 == 3,
@@ -264,7 +264,7 @@ impl Model {
         let mut t = Table {
             name: name.clone(),
             renamed_from: None,
-            auto_id: b % 2 == 0,
+            auto_id: b.is_multiple_of(2),
             columns: Vec::new(),
             checks: Vec::new(),
             rows: 0,
@@ -272,7 +272,7 @@ impl Model {
         t.columns.push(Column {
             name: COLUMN_NAMES[b as usize % COLUMN_NAMES.len()].into(),
             ty: Ty::Text,
-            nullable: b % 3 == 0,
+            nullable: b.is_multiple_of(3),
             default: None,
             unique: false,
             index: false,
@@ -328,8 +328,8 @@ impl Model {
             ty = Ty::I32;
         }
         let rows = self.tables[ti].rows;
-        let nullable = b % 2 == 0;
-        let default = (!nullable || c % 3 == 0)
+        let nullable = b.is_multiple_of(2);
+        let default = (!nullable || c.is_multiple_of(3))
             .then(|| literal_default(ty, c / 7, self.enum_values.as_ref()));
         let has_nulls = rows > 0 && default.is_none();
         self.tables[ti].columns.push(Column {
@@ -338,7 +338,7 @@ impl Model {
             nullable,
             default,
             unique: false,
-            index: c % 5 == 0,
+            index: c.is_multiple_of(5),
             fk: None,
             renamed_from: None,
             distinct: rows <= 1,
@@ -476,7 +476,7 @@ impl Model {
             nullable: true,
             default: None,
             unique: false,
-            index: c % 2 == 0,
+            index: c.is_multiple_of(2),
             fk: Some((target.clone(), FkAction::ALL[c as usize % 5])),
             renamed_from: None,
             distinct: rows <= 1,
