@@ -59,5 +59,8 @@ pub struct Aliased {
 
 fn main() {
     assert_eq!(EveryType::table().columns.len(), 25);
-    assert_eq!(Aliased::table().columns[0].ty, schema_runtime::decl::TypeDecl::Uuid);
+    assert_eq!(
+        Aliased::table().columns[0].ty,
+        schema_runtime::decl::TypeDecl::Uuid
+    );
 }
