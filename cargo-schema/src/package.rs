@@ -103,11 +103,8 @@ fn choose_packages<'m>(
     }
     // The package of the given manifest (or of the current directory), as cargo does; a
     // virtual workspace root means every member that declares a schema.
-    if let Some(root) = metadata.root_package() {
-        let explicit_root = args.manifest_path.is_some() || is_cwd_package(root);
-        if explicit_root {
-            return Ok(vec![root]);
-        }
+    if let Some(package) = focused_package(&members, args.manifest_path.as_deref()) {
+        return Ok(vec![package]);
     }
     let with_schema: Vec<&Package> = members
         .iter()
@@ -124,17 +121,34 @@ fn choose_packages<'m>(
     Ok(with_schema)
 }
 
-fn is_cwd_package(package: &Package) -> bool {
-    let Ok(cwd) = std::env::current_dir() else {
-        return false;
-    };
-    let root = package.manifest_path.parent().map(|p| p.as_std_path());
-    match (root, cwd.canonicalize()) {
-        (Some(root), Ok(cwd)) => root
-            .canonicalize()
-            .map(|r| cwd.starts_with(r))
-            .unwrap_or(false),
-        _ => false,
+/// The member named by `--manifest-path`, or else the member whose folder holds the current
+/// directory (the innermost one); `None` at a virtual workspace root.
+fn focused_package<'m>(
+    members: &[&'m Package],
+    manifest_path: Option<&Path>,
+) -> Option<&'m Package> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    match manifest_path {
+        Some(manifest) => {
+            let manifest = canonical(manifest);
+            members
+                .iter()
+                .copied()
+                .find(|p| canonical(p.manifest_path.as_std_path()) == manifest)
+        }
+        None => {
+            let cwd = canonical(&std::env::current_dir().ok()?);
+            members
+                .iter()
+                .copied()
+                .filter_map(|p| {
+                    let root = canonical(p.manifest_path.parent()?.as_std_path());
+                    cwd.starts_with(&root)
+                        .then_some((root.components().count(), p))
+                })
+                .max_by_key(|(depth, _)| *depth)
+                .map(|(_, p)| p)
+        }
     }
 }
 

@@ -30,7 +30,7 @@ fn workspace_member_without_metadata() {
         .assert_stderr("package `plain` has no `[package.metadata.schema]`");
     refuses(&fixture, &["generate", "-p", "nope"])
         .assert_stderr("package `nope` is not a member of this workspace")
-        .assert_stderr("members: app, plain");
+        .assert_stderr("members: app, plain, shop");
 }
 
 #[test]

@@ -148,14 +148,15 @@ fn every_target_gets_its_own_migrations() {
 #[test]
 fn virtual_workspace_acts_on_members_with_metadata() {
     let fixture = Fixture::new("workspace");
-    fixture.run(&["generate"]).assert_code(0);
+    // From a member's folder (or below it), only that member, as cargo does.
+    fixture.run_in("app/src", &["generate"], &[]).assert_code(0);
     assert_eq!(fixture.files_in("app/migrations").len(), 3);
+    assert_eq!(fixture.files_in("shop/migrations"), Vec::<String>::new());
+    // At the virtual root, every member with `[package.metadata.schema]`.
+    let run = fixture.run(&["generate"]);
+    run.assert_code(0).assert_stderr("no changes");
+    assert_eq!(fixture.files_in("shop/migrations").len(), 3, "{run}");
     assert!(fixture.files_in("plain").iter().all(|n| n != "migrations"));
-    // From a member's folder, only that member.
-    fixture
-        .run_in("app", &["generate"], &[])
-        .assert_code(0)
-        .assert_stderr("no changes");
 }
 
 #[test]
@@ -164,10 +165,13 @@ fn manifest_path_selects_the_package() {
     fixture
         .run_in(
             "plain",
-            &["generate", "--manifest-path", "../app/Cargo.toml"],
+            &["generate", "--manifest-path", "../shop/Cargo.toml"],
             &[],
         )
         .assert_code(0);
+    assert_eq!(fixture.files_in("shop/migrations").len(), 3);
+    assert_eq!(fixture.files_in("app/migrations"), Vec::<String>::new());
+    fixture.run(&["generate", "-p", "app"]).assert_code(0);
     assert_eq!(fixture.files_in("app/migrations").len(), 3);
 }
 
