@@ -178,3 +178,38 @@ pub fn two_tables_share_an_enum() -> Scenario {
         &[&["1", "'closed'"], &["2", "NULL"]],
     ))
 }
+
+fn renamed_value_scenario(name: &'static str) -> Scenario {
+    Scenario::new(
+        name,
+        decls(
+            vec![status(&["open", "closed"])],
+            vec![tickets(enum_col("ticket_status"), Some("open"))],
+        ),
+        decls(
+            vec![status(&["open", "done"])],
+            vec![tickets(enum_col("ticket_status"), Some("open"))],
+        ),
+    )
+    .enum_value_renamed("ticket_status", "closed", "done")
+    .seed(tickets_seed())
+    .expect(rows(
+        "tickets",
+        &["id", "status"],
+        &[&["1", "'open'"], &["2", "'done'"]],
+    ))
+}
+
+pub fn rename_enum_value() -> Scenario {
+    renamed_value_scenario("rename an enum value that rows hold (PostgreSQL: RENAME VALUE)")
+        .only(schema_core::Dialect::Postgres)
+}
+
+/// SQLite has no enum type: the schema holds only the check, so the rebuild copies `closed`
+/// unchanged and the new check refuses it.
+pub fn rename_enum_value_on_sqlite() -> Scenario {
+    renamed_value_scenario(
+        "rename an enum value that rows hold (SQLite: rebuild must map the value)",
+    )
+    .only(schema_core::Dialect::Sqlite)
+}

@@ -48,6 +48,9 @@ pub struct Scenario {
     pub expect: Option<Vec<Rows>>,
     /// The dialects the scenario runs on.
     pub dialects: Vec<Dialect>,
+    /// Enum value renames `(enum, new value) -> old value`, which no attribute declares yet;
+    /// added to the rename hints resolve gives for the target.
+    pub enum_value_renames: Vec<((String, String), String)>,
 }
 
 impl Scenario {
@@ -59,7 +62,15 @@ impl Scenario {
             seed: Vec::new(),
             expect: None,
             dialects: vec![Dialect::Postgres, Dialect::Sqlite],
+            enum_value_renames: Vec::new(),
         }
+    }
+
+    /// Marks value `new` of enum `enum_name` as the renamed `old` value.
+    pub fn enum_value_renamed(mut self, enum_name: &str, old: &str, new: &str) -> Self {
+        self.enum_value_renames
+            .push(((enum_name.to_string(), new.to_string()), old.to_string()));
+        self
     }
 
     pub fn seed(mut self, rows: Rows) -> Self {
@@ -102,7 +113,10 @@ pub fn generate(
 pub async fn run(scenario: &Scenario, db: &LiveDb) -> anyhow::Result<()> {
     let dialect = db.dialect();
     let (source, _) = resolve(&scenario.source, dialect).context("source")?;
-    let (target, hints) = resolve(&scenario.target, dialect).context("target")?;
+    let (target, mut hints) = resolve(&scenario.target, dialect).context("target")?;
+    hints
+        .enum_values
+        .extend(scenario.enum_value_renames.iter().cloned());
 
     let (create, _, _) = generate(&Schema::empty(dialect), &source, &RenameHints::default())?;
     db.apply(&create)
