@@ -553,3 +553,20 @@ fn postgres_identity_added_and_json_cast() {
     db.exec("INSERT INTO t (doc) VALUES ('{}');").unwrap();
     assert_eq!(db.exec("SELECT max(id) FROM t;").unwrap().trim(), "6");
 }
+
+#[test]
+fn contract_example_creates_and_drops() {
+    both(|db, dialect| {
+        roundtrip(db, dialect, &decls(vec![], vec![]), &contract(), "");
+        db.exec(
+            "INSERT INTO orgs DEFAULT VALUES;
+             INSERT INTO users (email, org_id, created_at, updated_at, \"type\") VALUES ('a@x', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'k');",
+        )
+        .unwrap();
+        let role = db.exec("SELECT role, age FROM users;").unwrap();
+        assert_eq!(role.trim().replace(',', "|"), "member|0");
+        assert!(db
+            .exec("INSERT INTO users (email, org_id, created_at, updated_at, \"type\", age) VALUES ('b@x', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'k', -1);")
+            .is_err_and(|e| e.contains("check") || e.contains("CHECK")), "the check constraint holds");
+    });
+}

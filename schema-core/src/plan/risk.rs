@@ -209,11 +209,13 @@ fn family(ty: &str) -> Option<(u8, u32)> {
     })
 }
 
-/// A type change that silently rounds or truncates, or narrows a number.
+/// A type change that silently rounds: a fractional number into an integer, or into a less
+/// precise fractional type. (Narrowing an integer fails loudly on a value that does not fit,
+/// which is "needs care", not data loss.)
 fn is_lossy_cast(from: &str, to: &str) -> bool {
     match (family(from), family(to)) {
         (Some((1, _)), Some((0, _))) => true,
-        (Some((f1, r1)), Some((f2, r2))) if f1 == f2 => r2 < r1,
+        (Some((1, r1)), Some((1, r2))) => r2 < r1,
         _ => false,
     }
 }
@@ -267,6 +269,10 @@ mod tests {
         };
         assert_eq!(
             classify(&alter("bigint", "integer"), Dialect::Postgres).level,
+            RiskLevel::NeedsCare
+        );
+        assert_eq!(
+            classify(&alter("numeric", "real"), Dialect::Postgres).level,
             RiskLevel::Destructive
         );
         assert_eq!(

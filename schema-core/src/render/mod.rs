@@ -200,9 +200,18 @@ fn directives(steps: &[PlannedStep], dialect: Dialect, ctx: &RenderContext) -> V
 /// An enum step adds a value and a later step sets a default to it.
 fn uses_value_added_earlier(steps: &[PlannedStep]) -> bool {
     steps.iter().enumerate().any(|(i, s)| {
-        let Step::AlterEnum { from, to, .. } = &s.step else {
+        let Step::AlterEnum {
+            from,
+            to,
+            renamed_values,
+            ..
+        } = &s.step
+        else {
             return false;
         };
+        if !postgres::adds_in_place(from, to, renamed_values) {
+            return false;
+        }
         let added: Vec<String> = to
             .values
             .iter()

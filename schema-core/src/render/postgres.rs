@@ -286,7 +286,7 @@ fn alter_enum(
     if current == to.values {
         return out;
     }
-    if is_subsequence(&current, &to.values) {
+    if adds_in_place(from, to, renamed) {
         for (i, v) in to.values.iter().enumerate() {
             if current.contains(v) {
                 continue;
@@ -333,6 +333,23 @@ fn alter_enum(
 /// A literal default naming a value the enum no longer has cannot be set again.
 fn default_still_valid(default: &str, e: &Enum) -> bool {
     !default.starts_with('\'') || e.values.iter().any(|v| quote_literal(v) == default)
+}
+
+/// The enum change keeps every (renamed) value in order, so it is done with `ADD VALUE`
+/// rather than by recreating the type. Such added values cannot be used before the
+/// transaction commits.
+pub(super) fn adds_in_place(from: &Enum, to: &Enum, renamed: &[(String, String)]) -> bool {
+    let current: Vec<String> = from
+        .values
+        .iter()
+        .map(|v| {
+            renamed
+                .iter()
+                .find(|(old, _)| old == v)
+                .map_or(v.clone(), |(_, new)| new.clone())
+        })
+        .collect();
+    current != to.values && is_subsequence(&current, &to.values)
 }
 
 fn is_subsequence(short: &[String], long: &[String]) -> bool {

@@ -117,3 +117,72 @@ pub fn blog() -> Declarations {
         ],
     )
 }
+
+/// The contract's `User` example (with an `orgs` table for its foreign key).
+pub fn contract() -> Declarations {
+    let user = TableDecl {
+        indexes: vec![IndexDecl {
+            name: None,
+            columns: vec!["org_id".into(), "created_at".into()],
+            predicate: None,
+        }],
+        uniques: vec![UniqueDecl {
+            name: None,
+            columns: vec!["org_id".into(), "email".into()],
+        }],
+        checks: vec![CheckDecl {
+            name: "users_age_ok".into(),
+            expr: "age >= 0".into(),
+        }],
+        ..table(
+            "User",
+            "users",
+            vec![
+                id(),
+                ColumnDecl {
+                    unique: true,
+                    ..col("email", TypeDecl::String)
+                },
+                ColumnDecl {
+                    renamed_from: Some("name".into()),
+                    ..nullable(col("display_name", TypeDecl::String))
+                },
+                refs(
+                    col("org_id", TypeDecl::I64),
+                    "orgs",
+                    "id",
+                    Some(FkAction::Cascade),
+                ),
+                ColumnDecl {
+                    index: true,
+                    ..col("created_at", TypeDecl::DateTimeTz)
+                },
+                ColumnDecl {
+                    default: Some(DefaultDecl::Int(0)),
+                    ..col("age", TypeDecl::I32)
+                },
+                ColumnDecl {
+                    default: Some(DefaultDecl::Str("member".into())),
+                    ..col("role", TypeDecl::Enum("user_role".into()))
+                },
+                ColumnDecl {
+                    default: Some(DefaultDecl::Sql("NOW()".into())),
+                    ..col("updated_at", TypeDecl::DateTimeTz)
+                },
+                nullable(col("nickname", TypeDecl::Sql("VARCHAR(320)".into()))),
+                ColumnDecl {
+                    field: "kind".into(),
+                    ..col("type", TypeDecl::String)
+                },
+            ],
+        )
+    };
+    decls(
+        vec![enum_decl(
+            "Role",
+            "user_role",
+            &["admin", "member", "read-only"],
+        )],
+        vec![table("Org", "orgs", vec![id()]), user],
+    )
+}
