@@ -176,7 +176,7 @@ impl Walk {
 }
 
 /// `#[cfg(test)]`, or a `cfg(all(test, ...))` that can only hold in test builds.
-fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+pub(crate) fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|attr| {
         if !attr.path().is_ident("cfg") {
             return false;

@@ -104,7 +104,7 @@ impl Places {
     fn items(&mut self, file: &SourceFile, items: &[syn::Item]) {
         for item in items {
             match item {
-                syn::Item::Struct(s) => {
+                syn::Item::Struct(s) if !source::is_cfg_test(&s.attrs) => {
                     let fields = s
                         .fields
                         .iter()
@@ -123,7 +123,7 @@ impl Places {
                         fields,
                     });
                 }
-                syn::Item::Mod(m) => {
+                syn::Item::Mod(m) if !source::is_cfg_test(&m.attrs) => {
                     if let Some((_, inner)) = &m.content {
                         self.items(file, inner);
                     }
