@@ -10,12 +10,29 @@ mod fallback;
 mod table;
 mod tokens;
 
+/// Declares a table: implements `schema_runtime::Table`, whose `table()` returns the same
+/// declaration `cargo schema` reads from the source.
+///
+/// Container keys: `table = "name"`, `renamed_from = "old"`, `index(a, b, name = "..",
+/// where = "..")`, `unique(a, b, name = "..")`, `primary_key(a, b)`, `check(name = "..",
+/// expr = "..")`. Field keys: `primary_key`, `auto_increment`, `unique`, `index`,
+/// `column = ".."`, `renamed_from = ".."`, `sql_type = ".."`, `default = <literal>`,
+/// `default_sql = ".."`, `references = "table.column"`, `on_delete`/`on_update = "cascade" |
+/// "restrict" | "set null" | "set default" | "no action"`, `skip`.
+///
+/// Each field's type is read by name (`i64`, `String`, `uuid::Uuid`, `Option<T>`, ...) and the
+/// build fails where the real type is not the one its name suggests (a type alias, a type of
+/// the same name), so a wrong reading never becomes a wrong migration.
 #[proc_macro_derive(Table, attributes(schema))]
 pub fn derive_table(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     table::derive(&input).into()
 }
 
+/// Declares an SQL enum type from a fieldless enum: implements `schema_runtime::Enum`.
+///
+/// Container key: `name = "sql_type_name"` (default: the enum name in snake_case). Variant
+/// key: `rename = "value"` (default: the variant name in snake_case).
 #[proc_macro_derive(Enum, attributes(schema))]
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 use schema_core::decl::{ColumnDecl, DefaultDecl};
 use schema_core::grammar::{self, ReadColumn};
 use syn::spanned::Spanned;
-use syn::DeriveInput;
+use syn::{DeriveInput, GenericArgument, PathArguments, Type};
 
 pub fn derive(input: &DeriveInput) -> TokenStream {
     let read = match grammar::table(input) {
@@ -57,7 +57,7 @@ fn proof(column: &ReadColumn) -> Option<TokenStream> {
         ),
     };
     let kind = read.kind;
-    Some(quote_spanned! {ty.span()=>
+    Some(quote_spanned! {misread_name(ty).span()=>
         const _: () = {
             if <#ty as ::schema_runtime::__private::SqlKind>::KIND != #kind {
                 ::core::panic!(#message);
@@ -93,6 +93,31 @@ fn enum_default_proof(column: &ReadColumn, decl: &ColumnDecl) -> Option<TokenStr
             }
         };
     })
+}
+
+/// The part of a type whose name was read: the innermost type of `Option<..>`/`Vec<..>`, and
+/// of a path its last segment (`NaiveDate` in `Vec<chrono::NaiveDate>`). A compile error
+/// about a wrong reading points there.
+fn misread_name(ty: &Type) -> &dyn Spanned {
+    match ty {
+        Type::Paren(p) => misread_name(&p.elem),
+        Type::Group(g) => misread_name(&g.elem),
+        Type::Path(path) => match path.path.segments.last() {
+            Some(last) => match &last.arguments {
+                PathArguments::AngleBracketed(args)
+                    if last.ident == "Option" || last.ident == "Vec" =>
+                {
+                    match args.args.first() {
+                        Some(GenericArgument::Type(inner)) => misread_name(inner),
+                        _ => &last.ident,
+                    }
+                }
+                _ => &last.ident,
+            },
+            None => ty,
+        },
+        other => other,
+    }
 }
 
 fn grammar_field_name(column: &ReadColumn) -> String {
