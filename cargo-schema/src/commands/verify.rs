@@ -88,6 +88,9 @@ fn check_target(
     };
     let folder = migration_dir::scan(&target.migrations)?;
     let mut problems = chain_check::check(&snapshot, &folder, &target.migrations);
+    if problems.is_empty() {
+        problems.extend(runtime_rules(target));
+    }
     problems.extend(ungenerated(package, structs, target, &snapshot)?);
     match plan {
         ReplayPlan::Skip(why) => {
@@ -114,6 +117,27 @@ fn check_target(
         }
     }
     Ok(problems)
+}
+
+/// The folder read with the rules `embed_migrations!` and `migrate` apply (directives, names,
+/// pairs), so a file they would reject fails CI rather than the build or the deploy.
+fn runtime_rules(target: &SchemaTarget) -> Vec<Problem> {
+    if !target.migrations.exists() {
+        return Vec::new();
+    }
+    match schema_core::migrations::read_dir(&target.migrations) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors
+            .into_iter()
+            .map(|e| {
+                Problem::new(
+                    "invalid_migration",
+                    e.to_string(),
+                    "fix the file as described; `embed_migrations!` and `cargo schema migrate` read the folder with these rules",
+                )
+            })
+            .collect(),
+    }
 }
 
 /// The structs against the snapshot: changes nobody generated yet.

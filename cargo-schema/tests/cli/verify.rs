@@ -266,3 +266,16 @@ fn postgres_replay_on_a_scratch_database() {
         "the scratch database is dropped"
     );
 }
+
+#[test]
+fn files_the_runtime_would_reject() {
+    let fixture = generated("basic");
+    fixture.run(&["new", "concurrently"]).assert_code(0);
+    fixture.write(
+        "migrations/0002_concurrently.up.sql",
+        "-- schema:no-transactoin\nCREATE INDEX posts_title_idx ON posts (title);\n",
+    );
+    let run = fixture.run(&["verify"]);
+    problem(&run, "invalid_migration");
+    run.assert_stdout("0002_concurrently.up.sql");
+}
