@@ -207,10 +207,10 @@ enum Expr {
     Like(Box<Expr>, String, Box<Expr>, bool),
 }
 
-const KEYWORD_VALUES: &[&str] = &[
-    "null",
-    "true",
-    "false",
+const KEYWORD_VALUES: &[&str] = &["null", "true", "false"];
+
+/// Niladic time functions, written without parentheses.
+const TIME_KEYWORDS: &[&str] = &[
     "current_timestamp",
     "current_date",
     "current_time",
@@ -499,7 +499,9 @@ impl Parser {
                     self.pos += 1;
                     self.eat_word("distinct");
                     Expr::Func(lower, self.list(Tok::RParen)?)
-                } else if KEYWORD_VALUES.contains(&lower.as_str()) {
+                } else if KEYWORD_VALUES.contains(&lower.as_str())
+                    || TIME_KEYWORDS.contains(&lower.as_str())
+                {
                     Expr::Keyword(lower)
                 } else if matches!(lower.as_str(), "case" | "select" | "exists" | "collate") {
                     return None;
@@ -619,6 +621,10 @@ fn simplify(e: Expr) -> Expr {
             }
         }
         Num(n) => Num(canonical_number(&n)),
+        // MariaDB prints `CURRENT_TIMESTAMP` as `current_timestamp()`.
+        Func(name, args) if args.is_empty() && TIME_KEYWORDS.contains(&name.as_str()) => {
+            Keyword(name)
+        }
         Func(name, args) => Func(name, args.into_iter().map(simplify).collect()),
         Array(items) => Array(items.into_iter().map(simplify).collect()),
         Unary(op, inner) => Unary(op, b(inner)),
@@ -864,6 +870,7 @@ mod tests {
         assert_eq!(pg("now()"), "now()");
         assert_eq!(pg("NOW( )"), "now()");
         assert_eq!(pg("current_timestamp"), "CURRENT_TIMESTAMP");
+        assert_eq!(pg("current_timestamp()"), "CURRENT_TIMESTAMP");
         assert_eq!(pg("1.50"), "1.5");
         assert_eq!(pg("TRUE"), "true");
     }
