@@ -178,7 +178,15 @@ impl Level {
 fn unknown_key(cx: &Ctxt, level: Level, meta: &ParseNestedMeta) -> syn::Result<()> {
     let shown = path_text(&meta.path);
     let suggestion = level.hint(&shown).or_else(|| closest(&shown, level.keys()));
+    let nullability = matches!(level, Level::Field)
+        && matches!(
+            shown.as_str(),
+            "nullable" | "null" | "optional" | "not_null"
+        );
     let message = match suggestion {
+        _ if nullability => format!(
+            "unknown key `{shown}` on a field: nullability comes from the type, write `Option<T>` for a nullable column"
+        ),
         Some(s) => format!(
             "unknown key `{shown}` on {}: did you mean `{s}`?",
             level.describe()

@@ -228,3 +228,40 @@ fn link_checks_enum_defaults_against_the_values() {
         ]
     );
 }
+
+#[test]
+fn empty_schema_attributes_are_accepted() {
+    let file = read(
+        r#"
+        #[derive(Table)]
+        #[schema()]
+        struct User {
+            #[schema()]
+            id: i64,
+        }
+        "#,
+    );
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.tables.len(), 1);
+}
+
+#[test]
+fn keyword_keys_and_nullability_get_hints() {
+    let file = read(
+        r#"
+        #[derive(Table)]
+        struct User {
+            #[schema(type = "text", nullable)]
+            name: String,
+        }
+        "#,
+    );
+    let messages: Vec<String> = file.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown key `type` on a field: did you mean `sql_type`?",
+            "unknown key `nullable` on a field: nullability comes from the type, write `Option<T>` for a nullable column",
+        ]
+    );
+}
