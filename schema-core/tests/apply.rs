@@ -570,3 +570,35 @@ fn contract_example_creates_and_drops() {
             .is_err_and(|e| e.contains("check") || e.contains("CHECK")), "the check constraint holds");
     });
 }
+
+#[test]
+fn column_rename_under_a_check_and_a_partial_index() {
+    both(|db, dialect| {
+        let mut before = blog();
+        before.tables[1].checks.push(CheckDecl {
+            name: "posts_title_ok".into(),
+            expr: "length(title) > 0".into(),
+        });
+        before.tables[1].indexes.push(IndexDecl {
+            name: Some("posts_titled_idx".into()),
+            columns: vec!["user_id".into()],
+            predicate: Some("title IS NOT NULL".into()),
+        });
+        let mut after = before.clone();
+        after.tables[1].columns[2] = ColumnDecl {
+            renamed_from: Some("title".into()),
+            ..col("headline", TypeDecl::String)
+        };
+        after.tables[1].checks[0].expr = "length(headline) > 0".into();
+        after.tables[1].indexes[0].predicate = Some("headline IS NOT NULL".into());
+        // Also force a rebuild on SQLite, so the rebuild and its down see the renamed column.
+        after.tables[1].columns[1] = refs(
+            col("user_id", TypeDecl::I64),
+            "users",
+            "id",
+            Some(FkAction::Restrict),
+        );
+        roundtrip(db, dialect, &before, &after, BLOG_SEED);
+        assert_eq!(count(db, "posts"), "3");
+    });
+}

@@ -277,3 +277,32 @@ fn sqlite_enum_value_is_a_check_change() {
         ]
     );
 }
+
+#[test]
+fn column_rename_carries_checks_and_predicates_along() {
+    let mut before = blog();
+    before.tables[1].checks.push(CheckDecl {
+        name: "posts_title_ok".into(),
+        expr: "length(title) > 0".into(),
+    });
+    before.tables[1].indexes.push(IndexDecl {
+        name: Some("posts_titled_idx".into()),
+        columns: vec!["user_id".into()],
+        predicate: Some("title IS NOT NULL".into()),
+    });
+    let mut after = before.clone();
+    after.tables[1].columns[2] = ColumnDecl {
+        renamed_from: Some("title".into()),
+        ..col("headline", TypeDecl::String)
+    };
+    after.tables[1].checks[0].expr = "length(headline) > 0".into();
+    after.tables[1].indexes[0].predicate = Some("headline IS NOT NULL".into());
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        let c = changes(&before, &after, dialect);
+        assert_eq!(
+            summaries(&c),
+            ["rename column posts.title to headline"],
+            "{dialect}"
+        );
+    }
+}

@@ -150,6 +150,7 @@ pub(super) fn constraint_changes(old: &Table, new: &Table, renames: &Renames) ->
         .iter()
         .map(|i| Index {
             columns: cols(t, &i.columns, renames),
+            predicate: i.predicate.as_ref().map(|p| renames.expr(t, p)),
             ..i.clone()
         })
         .collect();
@@ -182,7 +183,15 @@ pub(super) fn constraint_changes(old: &Table, new: &Table, renames: &Renames) ->
     );
     let added_fks = p.added;
 
-    let p = pair(&old.checks, &old.checks, &new.checks);
+    let checks_r: Vec<Check> = old
+        .checks
+        .iter()
+        .map(|c| Check {
+            expr: renames.expr(t, &c.expr),
+            ..c.clone()
+        })
+        .collect();
+    let p = pair(&old.checks, &checks_r, &new.checks);
     for check in p.dropped {
         changes.push(Change::DropCheck {
             table: old_t.into(),

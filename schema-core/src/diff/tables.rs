@@ -2,12 +2,14 @@
 //! constraint by constraint.
 
 use super::{columns, constraints, Change};
+use crate::dialect::Dialect;
 use crate::model::{RenameHints, Schema, Table};
+use crate::sql_expr::rename_columns;
 use std::collections::BTreeMap;
 
 /// How old names map to new names across the whole schema (only real renames are stored).
-#[derive(Default)]
 pub(super) struct Renames {
+    pub dialect: Dialect,
     /// old table name -> new table name
     pub tables: BTreeMap<String, String>,
     /// (new table name, old column name) -> new column name
@@ -24,6 +26,23 @@ impl Renames {
             .get(&(new_table.to_string(), old.to_string()))
             .map(String::as_str)
             .unwrap_or(old)
+    }
+
+    /// A check expression or index predicate of `new_table` as the database rewrites it when
+    /// the table's columns are renamed.
+    pub fn expr(&self, new_table: &str, sql: &str) -> String {
+        if !self.columns.keys().any(|(t, _)| t == new_table) {
+            return sql.to_string();
+        }
+        rename_columns(
+            sql,
+            |c| {
+                self.columns
+                    .get(&(new_table.to_string(), c.to_string()))
+                    .cloned()
+            },
+            self.dialect,
+        )
     }
 }
 
@@ -51,7 +70,11 @@ fn pair_tables<'a>(
 
 pub(super) fn diff_tables(from: &Schema, to: &Schema, hints: &RenameHints) -> Vec<Change> {
     let pairs = pair_tables(from, to, hints);
-    let mut renames = Renames::default();
+    let mut renames = Renames {
+        dialect: to.dialect,
+        tables: BTreeMap::new(),
+        columns: BTreeMap::new(),
+    };
     for (old, new) in &pairs {
         if old.name != new.name {
             renames.tables.insert(old.name.clone(), new.name.clone());

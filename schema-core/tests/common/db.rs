@@ -93,8 +93,9 @@ impl Sqlite {
 SELECT 'col', m.name, p.name, p.type, p."notnull", quote(p.dflt_value), p.pk FROM sqlite_schema m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 2, 3;
 SELECT 'idx', m.name, il.name, il."unique", il.partial, (SELECT group_concat(ii.name, ',') FROM pragma_index_info(il.name) ii) FROM sqlite_schema m, pragma_index_list(m.name) il WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 2, 3;
 SELECT 'fk', m.name, f."table", f."from", f."to", f.on_update, f.on_delete FROM sqlite_schema m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' ORDER BY 2, 3, 4;
+-- Checks compare without quotes: `RENAME COLUMN` rewrites them with quoted names.
 SELECT 'autoinc', m.name FROM sqlite_schema m WHERE m.type = 'table' AND m.sql LIKE '%AUTOINCREMENT%' ORDER BY 2;
-SELECT 'check', m.name, substr(m.sql, instr(m.sql, 'CONSTRAINT')) FROM sqlite_schema m WHERE m.type = 'table' AND m.sql LIKE '%CHECK%' ORDER BY 2;
+SELECT 'check', m.name, substr(replace(m.sql, '"', ''), instr(replace(m.sql, '"', ''), 'CONSTRAINT')) FROM sqlite_schema m WHERE m.type = 'table' AND m.sql LIKE '%CHECK%' ORDER BY 2;
 "#;
         self.exec(q)
             .unwrap_or_else(|e| panic!("describe failed: {e}"))
