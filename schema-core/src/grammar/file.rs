@@ -1,6 +1,7 @@
 //! Finding `#[derive(Table)]` and `#[derive(Enum)]` items in one parsed source file.
 
 use super::enum_::{enum_, ReadEnum};
+use super::symbol::SCHEMA;
 use super::table::{table, ReadTable};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, DeriveInput, Item, Path, Token};
@@ -40,6 +41,7 @@ fn read_items(items: &[Item], out: &mut FileRead) {
         if is_cfg_test(attrs) {
             continue;
         }
+        report_conditional_attributes(&input, &mut out.errors);
         let derives = derives(attrs);
         if derives.iter().any(|d| d == "Table") {
             match table(&input) {
@@ -70,6 +72,48 @@ fn derives(attrs: &[Attribute]) -> Vec<String> {
         }
     }
     names
+}
+
+/// `#[cfg_attr(pred, derive(Table))]` and `#[cfg_attr(pred, schema(...))]` depend on a cfg
+/// the CLI cannot evaluate: reading around them would silently leave a table or a key out of
+/// the migrations, so they are errors.
+fn report_conditional_attributes(input: &DeriveInput, errors: &mut Vec<syn::Error>) {
+    let field_attrs: Vec<&Attribute> = match &input.data {
+        syn::Data::Struct(s) => s.fields.iter().flat_map(|f| &f.attrs).collect(),
+        syn::Data::Enum(e) => e.variants.iter().flat_map(|v| &v.attrs).collect(),
+        syn::Data::Union(u) => u.fields.named.iter().flat_map(|f| &f.attrs).collect(),
+    };
+    for attr in input.attrs.iter().chain(field_attrs) {
+        if !attr.path().is_ident("cfg_attr") {
+            continue;
+        }
+        let Ok(metas) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let conditional = metas.iter().skip(1).any(|meta| {
+            let path = meta.path();
+            path.is_ident(SCHEMA)
+                || (path.is_ident("derive")
+                    && meta
+                        .require_list()
+                        .and_then(|l| {
+                            l.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
+                        })
+                        .is_ok_and(|paths| {
+                            paths
+                                .iter()
+                                .filter_map(|p| p.segments.last())
+                                .any(|s| s.ident == "Table" || s.ident == "Enum")
+                        }))
+        });
+        if conditional {
+            errors.push(syn::Error::new_spanned(
+                attr,
+                "cargo schema cannot evaluate `cfg_attr`: write `derive(Table)`, `derive(Enum)` and `#[schema(...)]` unconditionally (put `#[cfg(...)]` on the whole item instead)",
+            ));
+        }
+    }
 }
 
 fn is_cfg_test(attrs: &[Attribute]) -> bool {

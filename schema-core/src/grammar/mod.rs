@@ -18,6 +18,8 @@
 //!   top of a file and in inline `mod { ... }` blocks (not under `#[cfg(test)]`); walking the
 //!   module tree across files is the caller's job. A bad item's errors land in
 //!   [`FileRead::errors`] and the item is left out; the other items still come back.
+//!   `#[cfg_attr(.., derive(Table))]` and `#[cfg_attr(.., schema(..))]` are reported as
+//!   errors: a cfg cannot be evaluated from source, and skipping them would lose a table.
 //! - [`link`] resolves field types the grammar could not map by name (`role: Role`) to the
 //!   package's `#[derive(Enum)]` enums, and reports names declared twice. Between the two
 //!   steps an unresolved type is held as `TypeDecl::Enum(<Rust name>)` with

@@ -265,3 +265,29 @@ fn keyword_keys_and_nullability_get_hints() {
         ]
     );
 }
+
+#[test]
+fn conditional_derives_and_keys_are_reported_not_skipped() {
+    let file = read(
+        r#"
+        #[cfg_attr(feature = "db", derive(schema_runtime::Table))]
+        struct Hidden { id: i64 }
+
+        #[derive(Table)]
+        struct User {
+            #[cfg_attr(feature = "db", schema(unique))]
+            email: String,
+            #[cfg_attr(feature = "serde", serde(skip))]
+            cache: String,
+        }
+
+        #[cfg_attr(test, derive(Debug))]
+        struct Unrelated { id: i64 }
+        "#,
+    );
+    let messages: Vec<String> = file.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages
+        .iter()
+        .all(|m| m.starts_with("cargo schema cannot evaluate `cfg_attr`")));
+}
