@@ -23,7 +23,7 @@ impl DatabasePool {
     pub async fn connect(url: &str) -> Result<DatabasePool, MigrateError> {
         let connect_error = |error: sqlx::Error| MigrateError::Connect {
             url: redact(url),
-            message: error.to_string(),
+            message: redact(&error.to_string()),
         };
         let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
         match scheme.as_str() {

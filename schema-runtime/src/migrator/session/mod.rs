@@ -105,11 +105,12 @@ impl Session {
                 .collect(),
             _ => Vec::new(),
         };
-        if self.dialect == Dialect::Postgres {
+        if self.dialect == Dialect::Postgres && self.options.lock_mode == LockMode::Session {
             // If this run is cancelled or its process dies, the server only notices the closed
             // socket when the running statement ends, and keeps the lock until then. PostgreSQL
             // 14+ can poll the socket during a statement; older servers reject the setting,
-            // which is harmless.
+            // which is harmless. Not behind a transaction-pooling proxy, where a session
+            // setting would stick to whichever server connection ran it.
             let _ = self
                 .execute("SET client_connection_check_interval = 500")
                 .await;
