@@ -39,7 +39,27 @@ pub fn derive_enum(input: TokenStream) -> TokenStream {
     enum_::derive(&input).into()
 }
 
-/// Embeds the migrations folder (default `migrations` beside Cargo.toml) as a `Migrator`.
+/// Embeds a migrations folder as a `schema_runtime::Migrator`:
+/// `embed_migrations!()` reads `migrations` beside the package's Cargo.toml,
+/// `embed_migrations!("db/migrations")` another folder relative to it.
+///
+/// Every `NNNN_<slug>.up.sql` / `.down.sql` pair is embedded with its checksum (SHA-256 of the
+/// text with CRLF turned into LF and a leading BOM removed), computed at compile time. A
+/// malformed file name, a missing down file, two migrations with one number or an unknown
+/// `-- schema:` directive is a compile error naming the file.
+///
+/// Changing or removing a migration file rebuilds the package by itself. Adding one needs the
+/// package's build script to declare the folder, because stable Rust cannot let a macro track
+/// a directory (`proc_macro::tracked::path` is unstable):
+///
+/// ```text
+/// // build.rs
+/// fn main() {
+///     println!("cargo::rerun-if-changed=migrations");
+/// }
+/// ```
+///
+/// Without a build script the macro emits a warning saying so.
 #[proc_macro]
 pub fn embed_migrations(input: TokenStream) -> TokenStream {
     embed::expand(input.into())
