@@ -18,6 +18,15 @@ pub fn regenerate_on_top(dir: &Path) -> String {
     )
 }
 
+/// The files of a migration found on disk, as the user would type them.
+fn files_of(migration: &OnDisk) -> Vec<String> {
+    [&migration.up, &migration.down]
+        .into_iter()
+        .flatten()
+        .map(|f| display_path(&f.path))
+        .collect()
+}
+
 pub fn check(snapshot: &Snapshot, folder: &Folder, dir: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
     check_chain(snapshot, dir, &mut problems);
@@ -169,7 +178,10 @@ fn check_unrecorded(snapshot: &Snapshot, folder: &Folder, dir: &Path, problems: 
                     migration.version,
                     migration.id()
                 ),
-                regenerate_on_top(dir),
+                format!(
+                    "the snapshot kept the other side: delete {} and run `cargo schema generate`, which writes that change again as the next migration on top",
+                    files_of(migration).join(" and ")
+                ),
             ));
         } else {
             problems.push(Problem::new(
@@ -289,7 +301,13 @@ mod tests {
             "{}",
             problems[0].message
         );
-        assert!(problems[0].fix.contains("cargo schema generate"));
+        assert!(
+            problems[0]
+                .fix
+                .starts_with("the snapshot kept the other side: delete m/0002_tags.up.sql and m/0002_tags.down.sql"),
+            "{}",
+            problems[0].fix
+        );
         // The snapshot kept both lines.
         snapshot
             .migrations

@@ -89,7 +89,7 @@ fn duplicate_number_from_another_branch() {
     problem(&run, "duplicate_number");
     run.assert_stdout("0001_other_branch and 0001_")
         .assert_stdout("share number 0001")
-        .assert_stdout("cargo schema generate");
+        .assert_stdout("delete migrations/0001_other_branch.up.sql and migrations/0001_other_branch.down.sql and run `cargo schema generate`");
 }
 
 #[test]
@@ -208,14 +208,27 @@ fn two_branches_on_the_same_parent() {
         .assert_code(2)
         .assert_stderr("merge-conflict markers");
 
-    // The fix: keep main's migrations, regenerate the branch's change on top.
-    assert!(git(&["checkout", "main", "--", "migrations"]).0);
-    fixture.remove("migrations/0002_add_nickname.up.sql");
-    fixture.remove("migrations/0002_add_nickname.down.sql");
+    // The fix it prints: keep theirs, delete ours, regenerate on top.
+    run.assert_stdout("git checkout --theirs -- migrations/schema.snapshot.json")
+        .assert_stdout(
+            "delete migrations/0002_add_body.up.sql and migrations/0002_add_body.down.sql",
+        );
+    assert!(
+        git(&[
+            "checkout",
+            "--theirs",
+            "--",
+            "migrations/schema.snapshot.json"
+        ])
+        .0
+    );
+    fixture.remove("migrations/0002_add_body.up.sql");
+    fixture.remove("migrations/0002_add_body.down.sql");
     fixture
         .run(&["generate"])
         .assert_code(0)
-        .assert_stderr("Generated 0003_");
+        .assert_stderr("Generated 0003_")
+        .assert_stdout("body");
     fixture.run(&["verify"]).assert_code(0);
 }
 
