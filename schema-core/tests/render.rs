@@ -229,3 +229,23 @@ fn dialect_mismatch_is_an_error() {
     // An empty snapshot of another dialect is just "no snapshot yet".
     assert!(generate(&Schema::empty(Dialect::Postgres), &b, &h).is_ok());
 }
+
+#[test]
+fn mysql_table_rename() {
+    let mut after = blog();
+    after.tables[0].name = "accounts".into();
+    after.tables[0].renamed_from = Some("users".into());
+    after.tables[1].columns[1]
+        .references
+        .as_mut()
+        .unwrap()
+        .table = "accounts".into();
+    let g = gen(&blog(), &after, Dialect::Mysql);
+    assert_eq!(
+        body(&g.up_sql),
+        [
+            "RENAME TABLE `users` TO `accounts`;",
+            "ALTER TABLE `accounts` RENAME INDEX `users_email_key` TO `accounts_email_key`;",
+        ]
+    );
+}

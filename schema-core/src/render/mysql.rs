@@ -81,6 +81,11 @@ pub(super) fn render(step: &Step) -> Result<Vec<String>, Unsupported> {
             from,
             to,
         } => vec![alter(table, format!("RENAME INDEX {} TO {}", q(from), q(to)))],
+        // MySQL names every primary key `PRIMARY`: there is nothing to rename.
+        RenameConstraint {
+            kind: ConstraintKind::PrimaryKey,
+            ..
+        } => vec![],
         AddForeignKey { table, foreign_key } => vec![alter(
             table,
             format!("ADD CONSTRAINT {} {}", q(&foreign_key.name), foreign_key_clause(foreign_key, D)),
