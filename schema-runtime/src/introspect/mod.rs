@@ -7,6 +7,8 @@
 //! tables (`_schema_*`, `_sqlx_*`) and SQLite's own tables (`sqlite_*`) are left out.
 
 mod error;
+#[cfg(feature = "mysql")]
+mod mysql;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]
@@ -15,6 +17,8 @@ mod sqlite;
 mod sqlite_ddl;
 
 pub use error::Error;
+#[cfg(feature = "mysql")]
+pub use mysql::mysql;
 #[cfg(feature = "postgres")]
 pub use postgres::postgres;
 #[cfg(feature = "sqlite")]
