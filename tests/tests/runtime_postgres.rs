@@ -312,3 +312,33 @@ async fn history_table_option() {
     ));
     pool.close().await;
 }
+
+/// `CREATE INDEX CONCURRENTLY` in a transactional file fails with a hint naming the directive.
+#[tokio::test]
+async fn concurrent_index_in_a_transaction_hints_at_the_directive() {
+    let Some((_db, pool)) = pool().await else {
+        return;
+    };
+    let folder = Folder::new(&[
+        (
+            "0001_a.up.sql",
+            "CREATE TABLE a (id INTEGER);\nCREATE INDEX CONCURRENTLY a_id_idx ON a (id);\n",
+        ),
+        ("0001_a.down.sql", "DROP TABLE a;"),
+    ]);
+    let error = folder
+        .migrator()
+        .run(&pool)
+        .await
+        .expect_err("CIC in a transaction");
+    let text = error.to_string();
+    assert!(
+        text.contains("-- schema:no-transaction") && text.contains("line 2"),
+        "{text}"
+    );
+    assert!(
+        runtime_support::tables(&pool).await.is_empty(),
+        "rolled back"
+    );
+    pool.close().await;
+}

@@ -172,7 +172,12 @@ impl StatementFailure {
             self.message,
             shorten(&self.statement, 400)
         )?;
-        if self.transactional {
+        if self.transactional && self.message.contains("inside a transaction block") {
+            write!(
+                f,
+                "  the statement cannot run in a transaction: put `-- schema:no-transaction` at the top of the file (the migration was rolled back; the database stays at {now})"
+            )
+        } else if self.transactional {
             write!(
                 f,
                 "  the migration was rolled back and the database stays at {now}; fix the file and run again"
