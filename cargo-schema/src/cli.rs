@@ -71,6 +71,7 @@ pub struct OutputArgs {
         env = "CARGO_TERM_COLOR",
         default_value_t = ColorChoice::Auto,
         value_name = "WHEN",
+        hide_env_values = true,
         global = true
     )]
     pub color: ColorChoice,
