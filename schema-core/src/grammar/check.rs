@@ -9,7 +9,7 @@ use super::table::{Field, Table};
 use crate::decl::{DefaultDecl, FkAction, ReferenceDecl, TypeDecl};
 use crate::naming::unraw;
 use std::collections::BTreeMap;
-use syn::{Expr, ExprLit, ExprUnary, Generics, Lit, LitStr, UnOp};
+use syn::{Expr, ExprLit, ExprUnary, Generics, Ident, Lit, LitStr, UnOp};
 
 pub(crate) fn check_table(cx: &Ctxt, table: &Table) {
     check_has_columns(cx, table);
@@ -22,6 +22,7 @@ pub(crate) fn check_table(cx: &Ctxt, table: &Table) {
     check_references(cx, table);
     check_lists(cx, table);
     check_checks(cx, table);
+    check_explicit_names_unique(cx, table);
 }
 
 /// Generic structs and enums have no single SQL shape.
@@ -421,6 +422,32 @@ fn check_checks(cx: &Ctxt, table: &Table) {
                     &list.key,
                     format!("`check` needs `{option} = \"...\"`: `check(name = \"...\", expr = \"...\")`"),
                 );
+            }
+        }
+    }
+}
+
+// Index, unique and check names share one namespace per table (PostgreSQL even per schema):
+// two of them with the same explicit name would fail when the migration runs.
+fn check_explicit_names_unique(cx: &Ctxt, table: &Table) {
+    let lists = table
+        .attrs
+        .indexes
+        .iter()
+        .chain(&table.attrs.uniques)
+        .chain(&table.attrs.checks);
+    let mut seen: BTreeMap<String, &Ident> = BTreeMap::new();
+    for list in lists {
+        let Some(name) = list.option(symbol::NAME) else {
+            continue;
+        };
+        match seen.get(&name.value()) {
+            Some(first) => cx.error_spanned_by(
+                name,
+                format!("name `{}` is already used by `{first}(...)` on this table: give this one another `name`", name.value()),
+            ),
+            None => {
+                seen.insert(name.value(), &list.key);
             }
         }
     }
