@@ -14,7 +14,7 @@ use crate::dialect::Dialect;
 /// The canonical form of `sql` (see the module documentation).
 pub fn canonical_expr(sql: &str, dialect: Dialect) -> String {
     match parse(sql) {
-        Some(expr) => print(&simplify(expr), dialect),
+        Some(expr) => print(&function_aliases(simplify(expr), dialect), dialect),
         None => collapse_whitespace(sql),
     }
 }
@@ -41,19 +41,21 @@ pub fn rename_columns(
 }
 
 fn rename_idents(e: Expr, new_name: &dyn Fn(&str) -> Option<String>) -> Expr {
-    use Expr::*;
-    let b = |e: Box<Expr>| Box::new(rename_idents(*e, new_name));
-    let all = |items: Vec<Expr>| {
-        items
-            .into_iter()
-            .map(|e| rename_idents(e, new_name))
-            .collect()
-    };
     match e {
-        Ident(parts) if parts.len() == 1 => match new_name(&parts[0]) {
-            Some(renamed) => Ident(vec![renamed]),
-            None => Ident(parts),
+        Expr::Ident(parts) if parts.len() == 1 => match new_name(&parts[0]) {
+            Some(renamed) => Expr::Ident(vec![renamed]),
+            None => Expr::Ident(parts),
         },
+        other => map_children(other, &|child| rename_idents(child, new_name)),
+    }
+}
+
+/// `e` with `f` applied to each of its direct sub-expressions.
+fn map_children(e: Expr, f: &dyn Fn(Expr) -> Expr) -> Expr {
+    use Expr::*;
+    let b = |e: Box<Expr>| Box::new(f(*e));
+    let all = |items: Vec<Expr>| items.into_iter().map(f).collect();
+    match e {
         Func(name, args) => Func(name, all(args)),
         Array(items) => Array(all(items)),
         Cast(inner, ty) => Cast(b(inner), ty),
@@ -65,6 +67,21 @@ fn rename_idents(e: Expr, new_name: &dyn Fn(&str) -> Option<String>) -> Expr {
         AnyArray(l, op, array) => AnyArray(b(l), op, b(array)),
         Between(x, lo, hi, neg) => Between(b(x), b(lo), b(hi), neg),
         Like(l, op, r, neg) => Like(b(l), op, b(r), neg),
+        leaf => leaf,
+    }
+}
+
+/// MariaDB stores `length(x)` (bytes there) as `octet_length(x)`: fold it back.
+fn function_aliases(e: Expr, dialect: Dialect) -> Expr {
+    if dialect != Dialect::Mysql {
+        return e;
+    }
+    rename_functions(e, &|name| (name == "octet_length").then_some("length"))
+}
+
+fn rename_functions(e: Expr, alias: &dyn Fn(&str) -> Option<&'static str>) -> Expr {
+    match map_children(e, &|child| rename_functions(child, alias)) {
+        Expr::Func(name, args) => Expr::Func(alias(&name).map_or(name, str::to_string), args),
         other => other,
     }
 }
@@ -889,6 +906,10 @@ mod tests {
         assert_eq!(pg("\"order\" > 0"), "\"order\" > 0");
         assert_eq!(pg("\"Mixed\" > 0"), "\"Mixed\" > 0");
         assert_eq!(canonical_expr("`order` > 0", Mysql), "`order` > 0");
+        assert_eq!(
+            canonical_expr("octet_length(`a`) > 0", Mysql),
+            "length(a) > 0"
+        );
         assert_eq!(canonical_expr("\"price\" > 0", Sqlite), "price > 0");
         assert_eq!(pg("[price] > 0"), "price > 0");
     }
