@@ -7,7 +7,7 @@
 use anyhow::{bail, Context};
 use schema_core::migrations::{split_statements, Directives};
 use schema_core::Dialect;
-use sqlx::{AssertSqlSafe, Connection, PgPool, Row, SqlitePool};
+use sqlx::{AssertSqlSafe, Connection, MySqlPool, PgPool, Row, SqlitePool};
 
 /// Runs `sql` (a whole migration file) on PostgreSQL.
 pub async fn postgres(pool: &PgPool, sql: &str) -> anyhow::Result<()> {
@@ -25,6 +25,17 @@ pub async fn postgres(pool: &PgPool, sql: &str) -> anyhow::Result<()> {
         run(&mut *tx, st.sql, st.line).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Runs `sql` (a whole migration file) on MySQL: statement by statement on one connection
+/// (MySQL commits DDL implicitly, so a transaction would not hold it).
+pub async fn mysql(pool: &MySqlPool, sql: &str) -> anyhow::Result<()> {
+    Directives::parse(sql).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut conn = pool.acquire().await?;
+    for st in split_statements(sql, Dialect::Mysql) {
+        run(&mut *conn, st.sql, st.line).await?;
+    }
     Ok(())
 }
 

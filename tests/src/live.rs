@@ -7,11 +7,12 @@ use schema_core::model::Schema;
 use schema_core::Dialect;
 use schema_runtime::introspect;
 use sqlx::sqlite::SqlitePoolOptions;
-use sqlx::{AssertSqlSafe, PgPool, Row, SqlitePool};
+use sqlx::{AssertSqlSafe, MySqlPool, PgPool, Row, SqlitePool};
 
 pub enum LiveDb {
     Postgres { pool: PgPool, _db: TestDb },
     Sqlite { pool: SqlitePool },
+    Mysql { pool: MySqlPool, _db: TestDb },
 }
 
 impl LiveDb {
@@ -21,12 +22,26 @@ impl LiveDb {
         let pool = PgPool::connect(&db.url)
             .await
             .unwrap_or_else(|e| panic!("cannot connect to test database {}: {e}", db.name));
-        // Keep the notices of `DROP ... IF EXISTS` and friends out of the test output.
-        sqlx::raw_sql("SET client_min_messages = warning")
-            .execute(&pool)
-            .await
-            .ok();
         Some(LiveDb::Postgres { pool, _db: db })
+    }
+
+    /// A fresh MySQL/MariaDB database, or `None` when the server is unreachable outside CI.
+    /// Double quotes quote identifiers (`ANSI_QUOTES`), as in the other dialects.
+    pub async fn mysql() -> Option<LiveDb> {
+        let db = testdb::mysql().await?;
+        let pool = sqlx::mysql::MySqlPoolOptions::new()
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::raw_sql("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                })
+            })
+            .connect(&db.url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to test database {}: {e}", db.name));
+        Some(LiveDb::Mysql { pool, _db: db })
     }
 
     /// A private in-memory SQLite database (one connection, so every query sees it).
@@ -43,7 +58,7 @@ impl LiveDb {
         match dialect {
             Dialect::Postgres => LiveDb::postgres().await,
             Dialect::Sqlite => Some(LiveDb::sqlite().await),
-            Dialect::Mysql => None,
+            Dialect::Mysql => LiveDb::mysql().await,
         }
     }
 
@@ -51,6 +66,7 @@ impl LiveDb {
         match self {
             LiveDb::Postgres { .. } => Dialect::Postgres,
             LiveDb::Sqlite { .. } => Dialect::Sqlite,
+            LiveDb::Mysql { .. } => Dialect::Mysql,
         }
     }
 
@@ -59,6 +75,7 @@ impl LiveDb {
         match self {
             LiveDb::Postgres { pool, .. } => apply::postgres(pool, sql).await,
             LiveDb::Sqlite { pool } => apply::sqlite(pool, sql).await,
+            LiveDb::Mysql { pool, .. } => apply::mysql(pool, sql).await,
         }
     }
 
@@ -68,13 +85,19 @@ impl LiveDb {
         match self {
             LiveDb::Postgres { pool, .. } => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
             LiveDb::Sqlite { pool } => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+            LiveDb::Mysql { pool, .. } => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
         }?;
         Ok(())
     }
 
-    /// The rows of `query`, every value read as text (`NULL` as `None`).
+    /// The rows of `query`, every value read as text (`NULL` as `None`). `CAST(x AS TEXT)`
+    /// is spelled `CAST(x AS CHAR)` on MySQL.
     pub async fn text_rows(&self, query: &str) -> anyhow::Result<Vec<Vec<Option<String>>>> {
-        let sql = AssertSqlSafe(query.to_string());
+        let query = match self {
+            LiveDb::Mysql { .. } => query.replace(" AS TEXT)", " AS CHAR)"),
+            _ => query.to_string(),
+        };
+        let sql = AssertSqlSafe(query);
         let rows = match self {
             LiveDb::Postgres { pool, .. } => sqlx::query(sql)
                 .fetch_all(pool)
@@ -88,6 +111,12 @@ impl LiveDb {
                 .iter()
                 .map(|r| (0..r.len()).map(|i| r.try_get(i)).collect())
                 .collect::<Result<Vec<Vec<Option<String>>>, _>>()?,
+            LiveDb::Mysql { pool, .. } => sqlx::query(sql)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| (0..r.len()).map(|i| r.try_get(i)).collect())
+                .collect::<Result<Vec<Vec<Option<String>>>, _>>()?,
         };
         Ok(rows)
     }
@@ -96,6 +125,7 @@ impl LiveDb {
         Ok(match self {
             LiveDb::Postgres { pool, .. } => introspect::postgres(pool, "public").await?,
             LiveDb::Sqlite { pool } => introspect::sqlite(pool).await?,
+            LiveDb::Mysql { pool, .. } => introspect::mysql(pool).await?,
         })
     }
 
@@ -117,6 +147,14 @@ impl LiveDb {
                     quoted.iter().map(|t| format!("DELETE FROM {t};")).collect();
                 format!(
                     "PRAGMA foreign_keys = OFF;{}PRAGMA foreign_keys = ON;",
+                    deletes.concat()
+                )
+            }
+            LiveDb::Mysql { .. } => {
+                let deletes: Vec<String> =
+                    quoted.iter().map(|t| format!("DELETE FROM {t};")).collect();
+                format!(
+                    "SET FOREIGN_KEY_CHECKS = 0;{}SET FOREIGN_KEY_CHECKS = 1;",
                     deletes.concat()
                 )
             }
@@ -143,6 +181,19 @@ impl LiveDb {
                     sql.push_str(&format!("DROP TABLE \"{}\";", t.replace('"', "\"\"")));
                 }
                 sql.push_str("PRAGMA foreign_keys = ON;");
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(pool).await?;
+            }
+            LiveDb::Mysql { pool, .. } => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+                )
+                .fetch_all(pool)
+                .await?;
+                let mut sql = String::from("SET FOREIGN_KEY_CHECKS = 0;");
+                for t in tables {
+                    sql.push_str(&format!("DROP TABLE \"{}\";", t.replace('"', "\"\"")));
+                }
+                sql.push_str("SET FOREIGN_KEY_CHECKS = 1;");
                 sqlx::raw_sql(AssertSqlSafe(sql)).execute(pool).await?;
             }
         }
