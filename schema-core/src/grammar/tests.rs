@@ -291,3 +291,74 @@ fn conditional_derives_and_keys_are_reported_not_skipped() {
         .iter()
         .all(|m| m.starts_with("cargo schema cannot evaluate `cfg_attr`")));
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FRAGMENTS: &[&str] = &[
+        "primary_key",
+        "auto_increment",
+        "unique",
+        "index",
+        "skip",
+        "column",
+        "table",
+        "name",
+        "renamed_from",
+        "sql_type",
+        "default",
+        "default_sql",
+        "references",
+        "on_delete",
+        "check",
+        "expr",
+        "where",
+        "rename",
+        "r#type",
+        "id",
+        "email",
+        "=",
+        ",",
+        "(",
+        ")",
+        "\"x\"",
+        "\"\"",
+        "\"a.b\"",
+        "\"cascade\"",
+        "1",
+        "-",
+        "1.5",
+        "true",
+        "b'x'",
+        "::",
+        "#",
+        "[",
+        "]",
+    ];
+
+    fn attribute() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(FRAGMENTS), 0..12)
+            .prop_map(|parts| parts.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_schema_attributes_never_panic(
+            container in attribute(),
+            field in attribute(),
+            ty in prop::sample::select(&["i64", "Option<Role>", "Vec<u8>", "String", "&str", "Vec<Vec<i32>>"][..]),
+        ) {
+            let src = format!(
+                "#[derive(Table)] #[schema({container})] struct T {{ #[schema({field})] id: {ty}, email: String }}
+                 #[derive(Enum)] #[schema({container})] enum Role {{ #[schema({field})] A, B }}"
+            );
+            if let Ok(file) = syn::parse_file(&src) {
+                let linked = link(vec![((), read_file(&file))]);
+                for (_, error) in &linked.errors {
+                    prop_assert!(!error.to_string().is_empty());
+                }
+            }
+        }
+    }
+}
