@@ -31,33 +31,37 @@ impl DatabasePool {
             "postgres" | "postgresql" => {
                 let options: sqlx::postgres::PgConnectOptions =
                     url.parse().map_err(connect_error)?;
-                let pool = sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(2)
-                    .connect_with(options)
+                check::<sqlx::PgConnection>(&options)
                     .await
                     .map_err(connect_error)?;
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect_lazy_with(options);
                 Ok(DatabasePool::Postgres(pool))
             }
             #[cfg(feature = "sqlite")]
             "sqlite" => {
                 let options: sqlx::sqlite::SqliteConnectOptions =
                     url.parse().map_err(connect_error)?;
-                let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                    .max_connections(2)
-                    .connect_with(options.create_if_missing(true))
+                let options = options.create_if_missing(true);
+                check::<sqlx::SqliteConnection>(&options)
                     .await
                     .map_err(connect_error)?;
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .connect_lazy_with(options);
                 Ok(DatabasePool::Sqlite(pool))
             }
             #[cfg(feature = "mysql")]
             "mysql" | "mariadb" => {
                 let options: sqlx::mysql::MySqlConnectOptions =
                     url.parse().map_err(connect_error)?;
-                let pool = sqlx::mysql::MySqlPoolOptions::new()
-                    .max_connections(2)
-                    .connect_with(options)
+                check::<sqlx::MySqlConnection>(&options)
                     .await
                     .map_err(connect_error)?;
+                let pool = sqlx::mysql::MySqlPoolOptions::new()
+                    .max_connections(2)
+                    .connect_lazy_with(options);
                 Ok(DatabasePool::Mysql(pool))
             }
             _ => Err(MigrateError::UnsupportedUrl { url: redact(url) }),
@@ -86,6 +90,12 @@ impl DatabasePool {
             DatabasePool::Mysql(pool) => pool.close().await,
         }
     }
+}
+
+/// Opens and closes one connection, so a wrong URL fails at once with the driver's message
+/// (a pool would retry until its acquire timeout, 30 seconds by default).
+async fn check<C: sqlx::Connection>(options: &C::Options) -> Result<(), sqlx::Error> {
+    C::connect_with(options).await?.close().await
 }
 
 mod sealed {
