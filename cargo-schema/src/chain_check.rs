@@ -140,7 +140,7 @@ fn check_checksum(file: &FileText, recorded: Option<&str>, problems: &mut Vec<Pr
         "edited_migration",
         format!("{name} was changed after it was generated (its checksum differs from the snapshot's)"),
         format!(
-            "restore the generated text (`git checkout -- {name}`); to change the schema edit the structs and run `cargo schema generate`; for data changes add `cargo schema new <name>`"
+            "restore the generated text (`git checkout -- {name}`) and put schema changes in the structs (`cargo schema generate`) or data changes in `cargo schema new <name>`; if the edit is intended, record it with `cargo schema generate --accept-edits`"
         ),
     ));
 }

@@ -4,6 +4,7 @@
 //! [`commands`] and turns its outcome into an exit status (see [`exit_code`]). Semver covers the
 //! binary's behaviour, not this library's API.
 
+pub mod accept_edits;
 pub mod args;
 pub mod chain_check;
 pub mod cli;

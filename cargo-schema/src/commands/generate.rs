@@ -3,6 +3,7 @@
 //! unless acknowledged with `--allow-destructive`, and the acknowledgement is written into the
 //! migration as a comment.
 
+use crate::accept_edits;
 use crate::cli::PackageArgs;
 use crate::error::CliError;
 use crate::exit_code;
@@ -28,6 +29,13 @@ pub struct Args {
     /// Acknowledge destructive changes (dropped tables, columns, values); recorded in the migration.
     #[arg(long)]
     pub allow_destructive: bool,
+    /// Record generated migrations that were edited on purpose, so `verify` accepts them
+    /// (its replay still checks that they build the snapshot).
+    #[arg(long)]
+    pub accept_edits: bool,
+    /// Print the migration that would be written (changes, up and down SQL); write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// What generating one target came to, before anything is written.
@@ -36,6 +44,8 @@ struct Outcome {
     snapshot: Snapshot,
     code: schema_core::model::Schema,
     generated: Option<Generated>,
+    /// Migrations whose edited checksums `--accept-edits` recorded in `snapshot`.
+    accepted: Vec<String>,
 }
 
 pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
@@ -47,9 +57,14 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         let structs = structs::read(package)?;
         for target in &package.targets {
             let (code, hints) = structs.resolve(target.dialect)?;
-            let snapshot = snapshot_file::load(target)?;
+            let mut snapshot = snapshot_file::load(target)?;
             let folder = migration_dir::scan(&target.migrations)?;
             migration_dir::ensure_recorded(&folder, &snapshot, &target.migrations)?;
+            let accepted = if args.accept_edits {
+                accept_edits::accept(&mut snapshot, &folder)
+            } else {
+                Vec::new()
+            };
             let generated = if schema_core::compare::equivalent(&snapshot.schema, &code) {
                 None
             } else {
@@ -67,6 +82,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
                 snapshot,
                 code,
                 generated,
+                accepted,
             });
         }
     }
@@ -81,19 +97,16 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
 
     let mut results = Vec::new();
     for outcome in outcomes {
-        results.push(write(
-            outcome,
-            name.as_deref(),
-            args.allow_destructive,
-            out,
-        )?);
+        results.push(write(outcome, name.as_deref(), args, out)?);
     }
-    out.json(&json!({"status": status_word(&results), "targets": results}));
+    out.json(&json!({"status": status_word(&results, args.dry_run), "targets": results}));
     Ok(exit_code::OK)
 }
 
-fn status_word(results: &[Value]) -> &'static str {
-    if results.iter().any(|r| r["written"].as_bool() == Some(true)) {
+fn status_word(results: &[Value], dry_run: bool) -> &'static str {
+    if dry_run {
+        "dry_run"
+    } else if results.iter().any(|r| r["written"].as_bool() == Some(true)) {
         "written"
     } else {
         "no_changes"
@@ -131,7 +144,7 @@ fn refuse(refused: &[&Outcome], out: &mut Output) -> i32 {
 fn write(
     outcome: Outcome,
     name: Option<&str>,
-    allow_destructive: bool,
+    args: &Args,
     out: &mut Output,
 ) -> Result<Value, CliError> {
     let Outcome {
@@ -139,16 +152,31 @@ fn write(
         mut snapshot,
         code,
         generated,
+        accepted,
     } = outcome;
+    let dialect = target.dialect;
     let Some(generated) = generated else {
-        out.status(
-            "Fresh",
-            format!(
-                "the structs match the {} snapshot: no changes, nothing written",
-                target.dialect
-            ),
-        );
-        return Ok(json!({"dialect": target.dialect.as_str(), "written": false, "changes": []}));
+        let mut written = false;
+        if !accepted.is_empty() && !args.dry_run {
+            let path = snapshot_file::save(&target, &snapshot)?;
+            out.line(display_path(&path));
+            written = true;
+        }
+        for id in &accepted {
+            out.status("Accepted", format!("the edited {id} ({dialect})"));
+        }
+        if accepted.is_empty() {
+            out.status(
+                "Fresh",
+                format!("the structs match the {dialect} snapshot: no changes, nothing written"),
+            );
+        }
+        return Ok(json!({
+            "dialect": dialect.as_str(),
+            "written": written,
+            "accepted_edits": accepted,
+            "changes": [],
+        }));
     };
     let slug = match name {
         Some(name) => name.to_string(),
@@ -157,11 +185,27 @@ fn write(
     let version = snapshot.next_version();
     let (up_name, down_name) = file_names(version, &slug);
     let mut up_sql = generated.up_sql.clone();
-    if allow_destructive && generated.destructive {
+    if args.allow_destructive && generated.destructive {
         up_sql = with_acknowledgement(&up_sql, &destructive(&generated.changes));
     }
     let up = target.migrations.join(&up_name);
     let down = target.migrations.join(&down_name);
+    if args.dry_run {
+        print_changes(out, &target, &generated.changes);
+        for (path, sql) in [(&up, &up_sql), (&down, &generated.down_sql)] {
+            out.line(format!("-- would write {}", display_path(path)));
+            out.line(sql.trim_end());
+        }
+        out.diag("note: dry run, nothing written");
+        return Ok(json!({
+            "dialect": dialect.as_str(),
+            "written": false,
+            "migration": format!("{version:04}_{slug}"),
+            "up_sql": up_sql,
+            "down_sql": generated.down_sql,
+            "changes": changes_json(&generated.changes),
+        }));
+    }
     write_atomically(&up, &up_sql)?;
     write_atomically(&down, &generated.down_sql)?;
     let entry = ChainEntry {
@@ -178,7 +222,10 @@ fn write(
     let snapshot_path = snapshot_file::save(&target, &snapshot)?;
 
     print_changes(out, &target, &generated.changes);
-    out.status("Generated", format!("{id} ({})", target.dialect));
+    for accepted in &accepted {
+        out.status("Accepted", format!("the edited {accepted} ({dialect})"));
+    }
+    out.status("Generated", format!("{id} ({dialect})"));
     for path in [&up, &down, &snapshot_path] {
         out.line(display_path(path));
     }
@@ -186,6 +233,7 @@ fn write(
         "dialect": target.dialect.as_str(),
         "written": true,
         "migration": id,
+        "accepted_edits": accepted,
         "up": up,
         "down": down,
         "snapshot": snapshot_path,

@@ -197,3 +197,22 @@ fn json_output_describes_what_was_written() {
     let run = fixture.run(&["generate", "--format", "json"]);
     assert_eq!(run.json()["status"], "no_changes");
 }
+
+#[test]
+fn dry_run_prints_the_migration_and_writes_nothing() {
+    let fixture = Fixture::new("basic");
+    let before = fixture.tree();
+    let run = fixture.run(&["generate", "--dry-run"]);
+    run.assert_code(0)
+        .assert_stdout("-- would write migrations/0001_")
+        .assert_stdout("CREATE TABLE")
+        .assert_stderr("dry run, nothing written");
+    assert_eq!(fixture.tree(), before, "{run}");
+    let json = fixture.run(&["generate", "--dry-run", "--format", "json"]);
+    let value = json.json();
+    assert_eq!(value["status"], "dry_run");
+    assert!(value["targets"][0]["up_sql"]
+        .as_str()
+        .is_some_and(|s| s.contains("CREATE TABLE")));
+    assert_eq!(fixture.tree(), before);
+}

@@ -59,6 +59,16 @@ fn migration_edited_after_generation() {
     problem(&run, "edited_migration");
     run.assert_stdout(&format!("{up} was changed after it was generated"))
         .assert_stdout(&format!("git checkout -- {up}"));
+    // An intended edit is recorded with --accept-edits; the replay still checks it.
+    run.assert_stdout("cargo schema generate --accept-edits");
+    fixture
+        .run(&["generate", "--accept-edits"])
+        .assert_code(0)
+        .assert_stderr("Accepted the edited 0001_");
+    fixture.run(&["verify"]).assert_code(0);
+    fixture.write(&up, &text);
+    fixture.run(&["verify"]).assert_code(1);
+    fixture.run(&["generate", "--accept-edits"]).assert_code(0);
     // Line endings and a BOM are not edits.
     fixture.write(&up, &format!("\u{feff}{}", text.replace('\n', "\r\n")));
     fixture.run(&["verify"]).assert_code(0);
