@@ -602,3 +602,32 @@ fn column_rename_under_a_check_and_a_partial_index() {
         assert_eq!(count(db, "posts"), "3");
     });
 }
+
+/// An enum value renamed by hint: PostgreSQL renames it in the type, SQLite maps it while the
+/// rebuild copies the rows (the new check refuses the old value).
+#[test]
+fn enum_value_renamed_keeps_rows() {
+    both(|db, dialect| {
+        let (a, _) = schema(&with_role(&["admin", "member"], Some("member")), dialect);
+        let (b, mut hints) = schema(&with_role(&["admin", "user"], Some("user")), dialect);
+        hints
+            .enum_values
+            .insert(("user_role".into(), "user".into()), "member".into());
+        let create = generate(&Schema::empty(dialect), &a, &RenameHints::default()).unwrap();
+        db.migrate(&create.up_sql).unwrap();
+        db.exec(BLOG_SEED).unwrap();
+        db.exec("UPDATE users SET role = 'admin' WHERE id = 1;")
+            .unwrap();
+        let d0 = db.describe();
+        let g = generate(&a, &b, &hints).unwrap();
+        db.migrate(&g.up_sql)
+            .unwrap_or_else(|e| panic!("up on {dialect}: {e}"));
+        let roles = db.exec("SELECT role FROM users ORDER BY id;").unwrap();
+        assert_eq!(roles.trim(), "admin\nuser", "{dialect}\n{}", g.up_sql);
+        db.migrate(&g.down_sql)
+            .unwrap_or_else(|e| panic!("down on {dialect}: {e}"));
+        assert_eq!(db.describe(), d0);
+        let roles = db.exec("SELECT role FROM users ORDER BY id;").unwrap();
+        assert_eq!(roles.trim(), "admin\nmember");
+    });
+}

@@ -193,7 +193,7 @@ fn sqlite_folds_what_alter_table_cannot_do_into_one_rebuild() {
         .push(nullable(col("body", TypeDecl::String)));
     let p = plan_of(&before, &after, Dialect::Sqlite);
     assert_eq!(labels(&p), ["add column posts.body text", "rebuild users"]);
-    let Step::RebuildTable { from, to } = &p.up[1].step else {
+    let Step::RebuildTable { from, to, .. } = &p.up[1].step else {
         panic!()
     };
     assert_eq!(from, &schema(&before, Dialect::Sqlite).0.tables["users"]);

@@ -107,6 +107,14 @@ pub enum Change {
         table: String,
         check: Check,
     },
+    /// Values renamed in place in a column that holds an enum without a native type (SQLite's
+    /// `text` + check), from enum value rename hints: `(old, new)` pairs. PostgreSQL renames
+    /// the value in the type instead ([`Change::AlterEnum`]).
+    RenameValues {
+        table: String,
+        column: String,
+        renamed: Vec<(String, String)>,
+    },
     /// Only the name differs (for example after a table or column rename, PostgreSQL keeps
     /// `users_pkey` while the new default name is `accounts_pkey`).
     RenameConstraint {
@@ -169,6 +177,15 @@ impl Change {
                 from: to,
                 to: from,
             },
+            RenameValues {
+                table,
+                column,
+                renamed,
+            } => RenameValues {
+                table,
+                column,
+                renamed: renamed.into_iter().map(|(a, b)| (b, a)).collect(),
+            },
         }
     }
 
@@ -193,7 +210,8 @@ impl Change {
             | DropForeignKey { table, .. }
             | AddCheck { table, .. }
             | DropCheck { table, .. }
-            | RenameConstraint { table, .. } => Some(table),
+            | RenameConstraint { table, .. }
+            | RenameValues { table, .. } => Some(table),
         }
     }
 
@@ -274,6 +292,15 @@ impl Change {
                 from,
                 to,
             } => format!("rename {} {from} to {to} on {table}", kind.describe()),
+            RenameValues {
+                table,
+                column,
+                renamed,
+            } => {
+                let pairs: Vec<String> =
+                    renamed.iter().map(|(o, n)| format!("{o} -> {n}")).collect();
+                format!("rename values of {table}.{column}: {}", pairs.join(", "))
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ mod columns;
 mod constraints;
 mod enums;
 mod tables;
+mod values;
 
 pub use change::{column_delta, removed_enum_values, Change, ConstraintKind};
 

@@ -1,7 +1,7 @@
 //! Tables: paired by name or by a `renamed_from` hint, then compared column by column and
 //! constraint by constraint.
 
-use super::{columns, constraints, Change};
+use super::{columns, constraints, values, Change};
 use crate::dialect::Dialect;
 use crate::model::{RenameHints, Schema, Table};
 use crate::sql_expr::rename_columns;
@@ -117,6 +117,7 @@ pub(super) fn diff_tables(from: &Schema, to: &Schema, hints: &RenameHints) -> Ve
         }
         changes.extend(columns::column_changes(old, new, cp));
         changes.extend(constraints::constraint_changes(old, new, &renames));
+        changes.extend(values::value_renames(old, new, &renames, hints));
     }
     changes
 }

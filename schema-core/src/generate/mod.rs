@@ -173,6 +173,7 @@ fn action(c: &Change, dialect: crate::Dialect, up: &[crate::plan::PlannedStep]) 
             "ALTER TABLE .. DROP CONSTRAINT"
         }
         RenameConstraint { .. } => "RENAME",
+        RenameValues { .. } => "UPDATE .. SET (renamed values)",
     }
     .to_string()
 }

@@ -18,11 +18,11 @@ mod step;
 
 pub use order::tables_in_dependency_order;
 pub use risk::{classify, Risk, RiskLevel};
-pub use step::{EnumUsage, PlannedStep, Step};
+pub use step::{EnumUsage, PlannedStep, Step, ValueRenames};
 
 use crate::dialect::Dialect;
 use crate::diff::Change;
-use crate::model::{Schema, Table};
+use crate::model::{Column, Schema, Table};
 use renames::Renames;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,8 +177,48 @@ fn split_steps(
             },
             lost_data(change),
         )],
+        Change::AlterColumn {
+            table,
+            from: old,
+            to,
+        } if old.default.is_some()
+            && to.default.is_some()
+            && old.default != to.default
+            && enum_altered(&to.ty, all) =>
+        {
+            // The old default must go before the enum step and the new one come after it.
+            let bare = Column {
+                default: None,
+                ..old.clone()
+            };
+            vec![
+                planned(
+                    Step::Change(Change::AlterColumn {
+                        table: table.clone(),
+                        from: old.clone(),
+                        to: bare.clone(),
+                    }),
+                    vec![],
+                ),
+                planned(
+                    Step::Change(Change::AlterColumn {
+                        table: table.clone(),
+                        from: bare,
+                        to: to.clone(),
+                    }),
+                    lost_data(change),
+                ),
+            ]
+        }
         other => vec![planned(Step::Change(other.clone()), lost_data(other))],
     }
+}
+
+/// `ty` (or its element type) is an enum this change list alters.
+fn enum_altered(ty: &str, all: &[Change]) -> bool {
+    let base = ty.strip_suffix("[]").unwrap_or(ty);
+    all.iter()
+        .any(|c| matches!(c, Change::AlterEnum { to, .. } if to.name == base))
 }
 
 /// The columns typed with enum `name` once drops and renames have run (the moment the enum

@@ -6,7 +6,7 @@
 
 use super::step::Step;
 use crate::diff::Change;
-use crate::model::Table;
+use crate::model::{Column, Table};
 
 pub(super) const DROP_FOREIGN_KEY: u8 = 0;
 pub(super) const DROP_CONSTRAINT: u8 = 1;
@@ -41,7 +41,19 @@ pub(super) fn phase(step: &Step) -> u8 {
             CreateEnum(_) | AlterEnum { .. } => ENUM,
             CreateTable(_) => CREATE_TABLE,
             AddColumn { .. } => ADD_COLUMN,
-            AlterColumn { .. } => ALTER_COLUMN,
+            // Dropping only a default goes early: the old default may name an enum value
+            // the enum step renames or removes.
+            AlterColumn { from, to, .. }
+                if to.default.is_none()
+                    && from.default.is_some()
+                    && Column {
+                        default: None,
+                        ..from.clone()
+                    } == *to =>
+            {
+                DROP_CONSTRAINT
+            }
+            AlterColumn { .. } | RenameValues { .. } => ALTER_COLUMN,
             AddPrimaryKey { .. } | AddUnique { .. } | AddIndex { .. } | AddCheck { .. } => {
                 ADD_CONSTRAINT
             }

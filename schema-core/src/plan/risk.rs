@@ -111,6 +111,10 @@ pub fn classify(change: &Change, dialect: Dialect) -> Risk {
         | DropForeignKey { .. }
         | DropCheck { .. } => Risk::new(Safe, "no data changes; the rule is no longer enforced"),
         RenameConstraint { .. } => Risk::new(Safe, "only the name changes"),
+        RenameValues { .. } => Risk::new(
+            NeedsCare,
+            "renamed values break the running old app version, which still writes the old ones",
+        ),
     }
 }
 

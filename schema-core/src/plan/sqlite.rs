@@ -10,7 +10,7 @@
 
 use super::lost_data;
 use super::renames::Renames;
-use super::step::{PlannedStep, Step};
+use super::step::{PlannedStep, Step, ValueRenames};
 use crate::diff::{Change, ConstraintKind};
 use crate::model::{Column, Schema, Table};
 use std::collections::BTreeMap;
@@ -77,10 +77,20 @@ pub(super) fn steps(
     renames: &Renames,
 ) -> Vec<PlannedStep> {
     let mut rebuilt: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut value_renames: BTreeMap<String, Vec<ValueRenames>> = BTreeMap::new();
     for c in changes {
         if let Some(t) = altered_table(c, renames) {
             if !native(c, from) {
-                rebuilt.entry(t).or_default();
+                rebuilt.entry(t.clone()).or_default();
+            }
+            if let Change::RenameValues {
+                column, renamed, ..
+            } = c
+            {
+                value_renames.entry(t).or_default().push(ValueRenames {
+                    column: column.clone(),
+                    renamed: renamed.clone(),
+                });
             }
         }
     }
@@ -140,6 +150,7 @@ pub(super) fn steps(
                 step: Step::RebuildTable {
                     from: old,
                     to: new.clone(),
+                    value_renames: value_renames.remove(&name).unwrap_or_default(),
                 },
                 lost_data: lost,
             });

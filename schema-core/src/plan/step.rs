@@ -15,6 +15,8 @@ pub struct EnumUsage {
     pub default: Option<String>,
 }
 
+// A migration holds a handful of steps: boxing the large variant would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     Change(Change),
@@ -27,11 +29,20 @@ pub enum Step {
         usages: Vec<EnumUsage>,
     },
     /// SQLite: create the new shape, copy the rows, drop the old table, rename, recreate the
-    /// indexes. `from` is the table as it is when the step runs (after native renames).
+    /// indexes. `from` is the table as it is when the step runs (after native renames);
+    /// `value_renames` maps renamed enum values while copying.
     RebuildTable {
         from: Table,
         to: Table,
+        value_renames: Vec<ValueRenames>,
     },
+}
+
+/// Values of one column renamed while a rebuild copies it: `(old, new)` pairs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueRenames {
+    pub column: String,
+    pub renamed: Vec<(String, String)>,
 }
 
 impl Step {
@@ -52,9 +63,24 @@ impl Step {
                     .collect(),
                 usages: usages.clone(),
             },
-            Step::RebuildTable { from, to } => Step::RebuildTable {
+            Step::RebuildTable {
+                from,
+                to,
+                value_renames,
+            } => Step::RebuildTable {
                 from: to.clone(),
                 to: from.clone(),
+                value_renames: value_renames
+                    .iter()
+                    .map(|v| ValueRenames {
+                        column: v.column.clone(),
+                        renamed: v
+                            .renamed
+                            .iter()
+                            .map(|(a, b)| (b.clone(), a.clone()))
+                            .collect(),
+                    })
+                    .collect(),
             },
         }
     }

@@ -105,13 +105,25 @@ pub fn describe(step: &Step, dialect: Dialect) -> (String, Risk) {
             };
             (c.summary(), classify(&c, dialect))
         }
-        Step::RebuildTable { from, to } => {
+        Step::RebuildTable {
+            from,
+            to,
+            value_renames,
+        } => {
             let mut a = Schema::empty(dialect);
             a.tables.insert(from.name.clone(), from.clone());
             let mut b = Schema::empty(dialect);
             b.tables.insert(to.name.clone(), to.clone());
             let changes = diff(&a, &b, &RenameHints::default());
-            let parts: Vec<String> = changes.iter().map(Change::summary).collect();
+            let mut parts: Vec<String> = changes.iter().map(Change::summary).collect();
+            parts.extend(value_renames.iter().map(|v| {
+                Change::RenameValues {
+                    table: to.name.clone(),
+                    column: v.column.clone(),
+                    renamed: v.renamed.clone(),
+                }
+                .summary()
+            }));
             let worst = changes
                 .iter()
                 .map(|c| classify(c, dialect))

@@ -164,6 +164,22 @@ fn change(c: &Change, ctx: &RenderContext) -> Vec<String> {
             to,
             ..
         } => vec![format!("ALTER INDEX {} RENAME TO {};", q(from), q(to))],
+        RenameValues {
+            table,
+            column,
+            renamed,
+        } => {
+            let col = q(column);
+            let arms: Vec<String> = renamed
+                .iter()
+                .map(|(o, n)| format!("WHEN {} THEN {}", quote_literal(o), quote_literal(n)))
+                .collect();
+            vec![format!(
+                "UPDATE {} SET {col} = CASE {col} {} ELSE {col} END;",
+                q(table),
+                arms.join(" ")
+            )]
+        }
         RenameConstraint {
             table, from, to, ..
         } => vec![alter(

@@ -10,7 +10,8 @@ use super::Unsupported;
 use crate::dialect::Dialect;
 use crate::diff::Change;
 use crate::model::{Column, Table};
-use crate::plan::Step;
+use crate::plan::{Step, ValueRenames};
+use crate::types::quote_literal;
 
 const D: Dialect = Dialect::Sqlite;
 
@@ -101,7 +102,11 @@ fn create_table_sql(t: &Table) -> Vec<String> {
 pub(super) fn render(step: &Step) -> Result<Vec<String>, Unsupported> {
     match step {
         Step::Change(c) => change(c),
-        Step::RebuildTable { from, to } => Ok(rebuild(from, to)),
+        Step::RebuildTable {
+            from,
+            to,
+            value_renames,
+        } => Ok(rebuild(from, to, value_renames)),
         Step::AlterEnum { to, .. } => Err(Unsupported {
             dialect: D,
             what: format!("enum type {} (SQLite has no enum types)", to.name),
@@ -145,7 +150,7 @@ fn change(c: &Change) -> Result<Vec<String>, Unsupported> {
 /// The rebuild body; the runner turns foreign keys off around the transaction
 /// (`-- schema:foreign-keys=off`) and runs `PRAGMA foreign_key_check` before committing, so
 /// dropping the old table neither cascades to nor orphans the rows that reference it.
-fn rebuild(from: &Table, to: &Table) -> Vec<String> {
+fn rebuild(from: &Table, to: &Table, value_renames: &[ValueRenames]) -> Vec<String> {
     let temp = format!("__new_{}", to.name);
     let mut new_shape = to.clone();
     new_shape.name = temp.clone();
@@ -157,10 +162,14 @@ fn rebuild(from: &Table, to: &Table) -> Vec<String> {
             continue;
         };
         targets.push(q(&c.name));
-        sources.push(match (&c.default, old.nullable && !c.nullable) {
-            (Some(d), true) => format!("coalesce({}, {})", q(&c.name), default_sql(d)),
-            _ => q(&c.name),
-        });
+        let mut source = q(&c.name);
+        if let Some(v) = value_renames.iter().find(|v| v.column == c.name) {
+            source = map_values(&source, &v.renamed);
+        }
+        if let (Some(d), true) = (&c.default, old.nullable && !c.nullable) {
+            source = format!("coalesce({source}, {})", default_sql(d));
+        }
+        sources.push(source);
     }
     if !targets.is_empty() {
         out.push(format!(
@@ -179,4 +188,13 @@ fn rebuild(from: &Table, to: &Table) -> Vec<String> {
     ));
     out.extend(to.indexes.iter().map(|i| create_index(&to.name, i, D)));
     out
+}
+
+/// `CASE "c" WHEN 'old' THEN 'new' ... ELSE "c" END`
+fn map_values(column: &str, renamed: &[(String, String)]) -> String {
+    let arms: Vec<String> = renamed
+        .iter()
+        .map(|(o, n)| format!("WHEN {} THEN {}", quote_literal(o), quote_literal(n)))
+        .collect();
+    format!("CASE {column} {} ELSE {column} END", arms.join(" "))
 }
