@@ -3,11 +3,11 @@
 //! exit status. The commands never run SQL themselves: the runtime library does.
 
 use crate::cli::PackageArgs;
+use crate::db_url::{dialect_of_url, redact};
 use crate::error::CliError;
 use crate::exit_code;
 use crate::output::{display_path, Output};
 use crate::package::{self, SchemaTarget};
-use crate::replay::{dialect_of_url, redact};
 use schema_runtime::{DatabasePool, MigrateError, Migrator};
 use std::future::Future;
 

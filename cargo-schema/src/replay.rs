@@ -1,18 +1,19 @@
 //! `verify`'s replay: apply every up migration to a scratch database (through the runtime's
 //! `Migrator`, the one runner), read it back with introspection and compare it with the
 //! snapshot; then all downs must leave it empty and all ups again must rebuild the snapshot.
-//! SQLite replays in memory; PostgreSQL and MySQL on a uniquely named scratch database created
-//! on the `--database-url` server and always dropped.
+//! SQLite replays in memory; PostgreSQL on a uniquely named scratch database created on the
+//! `--database-url` server and always dropped (MySQL has no introspection yet: skipped).
 
+use crate::db_url::{dialect_of_url, redact};
 use crate::error::CliError;
 use crate::package::SchemaTarget;
 use crate::problem::Problem;
+use crate::scratch::Scratch;
 use schema_core::model::Schema;
 use schema_core::snapshot::Snapshot;
 use schema_core::Dialect;
 use schema_runtime::{DatabasePool, MigrateError, Migrator};
 use sqlx::Connection;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 pub enum ReplayPlan {
     /// Why the replay does not run.
@@ -78,30 +79,6 @@ pub fn plan(
     Ok(ReplayPlan::Run(Replay::Server {
         url: url.to_string(),
     }))
-}
-
-pub fn dialect_of_url(url: &str) -> Option<Dialect> {
-    let scheme = url.split(':').next()?;
-    match scheme {
-        "postgres" | "postgresql" => Some(Dialect::Postgres),
-        "sqlite" => Some(Dialect::Sqlite),
-        "mysql" | "mariadb" => Some(Dialect::Mysql),
-        _ => None,
-    }
-}
-
-/// The URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let Some((credentials, host)) = rest.split_once('@') else {
-        return url.to_string();
-    };
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
-    }
 }
 
 pub fn run(
@@ -241,118 +218,5 @@ impl Steps {
             ),
             "a migration does not do what the snapshot records (usually a hand-written migration that changes the schema, or an edited down file): move schema changes into the structs and `cargo schema generate`, keep hand-written migrations to data",
         ));
-    }
-}
-
-/// A uniquely named database created for one replay.
-struct Scratch {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl Scratch {
-    async fn create(admin_url: &str) -> Result<Scratch, CliError> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let name = format!(
-            "cargo_schema_verify_{}_{}",
-            std::process::id(),
-            nanos % 1_000_000_000
-        );
-        let mut admin = sqlx::PgConnection::connect(admin_url).await.map_err(|e| {
-            CliError::new(format!("cannot connect to {}: {e}", redact(admin_url)))
-                .hint("check --database-url / DATABASE_URL and that the server is running")
-        })?;
-        // The name is built from digits only above, so formatting it into the statement is safe.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-            .execute(&mut admin)
-            .await
-            .map_err(|e| {
-                CliError::new(format!(
-                    "cannot create a scratch database on {}: {e}",
-                    redact(admin_url)
-                ))
-                .hint("verify needs a user that may CREATE DATABASE; or pass --no-replay")
-            })?;
-        let _ = admin.close().await;
-        let url = with_database(admin_url, &name);
-        Ok(Scratch {
-            admin_url: admin_url.to_string(),
-            name,
-            url,
-        })
-    }
-
-    async fn drop_database(self) -> Result<(), CliError> {
-        let mut admin = sqlx::PgConnection::connect(&self.admin_url)
-            .await
-            .map_err(|e| {
-                CliError::new(format!("cannot drop scratch database `{}`: {e}", self.name))
-            })?;
-        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-            .execute(&mut admin)
-            .await
-            .map_err(|e| {
-                CliError::new(format!("cannot drop scratch database `{}`: {e}", self.name))
-                    .hint(format!("drop it by hand: DROP DATABASE \"{}\"", self.name))
-            })?;
-        let _ = admin.close().await;
-        Ok(())
-    }
-}
-
-/// `url` with its database path replaced by `name`, query string kept.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[after_scheme..].find('/').map(|i| i + after_scheme);
-    let host = match path_start {
-        Some(i) => &base[..i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{host}/{name}?{q}"),
-        None => format!("{host}/{name}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scratch_url_replaces_only_the_database() {
-        assert_eq!(
-            with_database(
-                "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
-                "s1"
-            ),
-            "postgres://postgres@127.0.0.1:5432/s1?sslmode=disable"
-        );
-        assert_eq!(
-            with_database("postgres://localhost", "s1"),
-            "postgres://localhost/s1"
-        );
-    }
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
-    }
-
-    #[test]
-    fn url_schemes_name_dialects() {
-        assert_eq!(dialect_of_url("postgresql://h/db"), Some(Dialect::Postgres));
-        assert_eq!(dialect_of_url("sqlite::memory:"), Some(Dialect::Sqlite));
-        assert_eq!(dialect_of_url("mariadb://h/db"), Some(Dialect::Mysql));
-        assert_eq!(dialect_of_url("oracle://h"), None);
     }
 }
