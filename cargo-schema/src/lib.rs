@@ -7,6 +7,7 @@
 pub mod accept_edits;
 pub mod args;
 pub mod chain_check;
+pub mod change_report;
 pub mod cli;
 pub mod commands;
 pub mod conflict;
