@@ -14,6 +14,7 @@
 mod common;
 mod mysql;
 mod postgres;
+mod postgres_enum;
 pub mod quote;
 mod sqlite;
 
@@ -221,7 +222,7 @@ fn uses_value_added_earlier(steps: &[PlannedStep]) -> bool {
         else {
             return false;
         };
-        if !postgres::adds_in_place(from, to, renamed_values) {
+        if !postgres_enum::adds_in_place(from, to, renamed_values) {
             return false;
         }
         let added: Vec<String> = to

@@ -1,18 +1,18 @@
 //! PostgreSQL statements for one step.
 
 use super::common::{create_index, create_table, foreign_key_clause};
+use super::postgres_enum::alter_enum;
 use super::quote::{ident, ident_list};
 use super::{RenderContext, Unsupported};
 use crate::dialect::Dialect;
 use crate::diff::{Change, ConstraintKind};
-use crate::model::{Column, Enum, Table};
-use crate::naming;
-use crate::plan::{EnumUsage, Step};
+use crate::model::{Column, Table};
+use crate::plan::Step;
 use crate::types::quote_literal;
 
 const D: Dialect = Dialect::Postgres;
 
-fn q(name: &str) -> String {
+pub(super) fn q(name: &str) -> String {
     ident(name, D)
 }
 
@@ -43,7 +43,7 @@ fn column_def(ctx: &RenderContext, c: &Column) -> String {
     s
 }
 
-fn alter(table: &str, rest: &str) -> String {
+pub(super) fn alter(table: &str, rest: &str) -> String {
     format!("ALTER TABLE {} {rest};", q(table))
 }
 
@@ -193,7 +193,7 @@ fn drop_constraint(table: &str, name: &str) -> Vec<String> {
     vec![alter(table, &format!("DROP CONSTRAINT {}", q(name)))]
 }
 
-fn create_enum(name: &str, values: &[String]) -> String {
+pub(super) fn create_enum(name: &str, values: &[String]) -> String {
     let vals: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
     format!("CREATE TYPE {} AS ENUM ({});", q(name), vals.join(", "))
 }
@@ -278,97 +278,4 @@ fn alter_column(ctx: &RenderContext, table: &str, from: &Column, to: &Column) ->
         ));
     }
     out
-}
-
-fn alter_enum(
-    from: &Enum,
-    to: &Enum,
-    renamed: &[(String, String)],
-    usages: &[EnumUsage],
-) -> Vec<String> {
-    let name = q(&to.name);
-    let mut out = Vec::new();
-    let mut current: Vec<String> = from.values.clone();
-    for (old, new) in renamed {
-        out.push(format!(
-            "ALTER TYPE {name} RENAME VALUE {} TO {};",
-            quote_literal(old),
-            quote_literal(new)
-        ));
-        for v in current.iter_mut().filter(|v| *v == old) {
-            *v = new.clone();
-        }
-    }
-    if current == to.values {
-        return out;
-    }
-    if adds_in_place(from, to, renamed) {
-        for (i, v) in to.values.iter().enumerate() {
-            if current.contains(v) {
-                continue;
-            }
-            match to.values[i + 1..].iter().find(|n| current.contains(n)) {
-                Some(next) => out.push(format!(
-                    "ALTER TYPE {name} ADD VALUE {} BEFORE {};",
-                    quote_literal(v),
-                    quote_literal(next)
-                )),
-                None => out.push(format!("ALTER TYPE {name} ADD VALUE {};", quote_literal(v))),
-            }
-            current.push(v.clone());
-        }
-        return out;
-    }
-    // Values removed or reordered: PostgreSQL cannot drop a value, so build the new type under
-    // the name, move every column over through text, and drop the old type.
-    let old_name = naming::fit(&format!("{}__old", to.name), D);
-    out.push(format!("ALTER TYPE {name} RENAME TO {};", q(&old_name)));
-    out.push(create_enum(&to.name, &to.values));
-    for u in usages {
-        let a = |rest: String| alter(&u.table, &format!("ALTER COLUMN {} {rest}", q(&u.column)));
-        if u.default.is_some() {
-            out.push(a("DROP DEFAULT".into()));
-        }
-        let (new_ty, via) = if u.array {
-            (format!("{name}[]"), "text[]")
-        } else {
-            (name.clone(), "text")
-        };
-        out.push(a(format!(
-            "TYPE {new_ty} USING {}::{via}::{new_ty}",
-            q(&u.column)
-        )));
-        if let Some(d) = u.default.as_ref().filter(|d| default_still_valid(d, to)) {
-            out.push(a(format!("SET DEFAULT {d}")));
-        }
-    }
-    out.push(format!("DROP TYPE {};", q(&old_name)));
-    out
-}
-
-/// A literal default naming a value the enum no longer has cannot be set again.
-fn default_still_valid(default: &str, e: &Enum) -> bool {
-    !default.starts_with('\'') || e.values.iter().any(|v| quote_literal(v) == default)
-}
-
-/// The enum change keeps every (renamed) value in order, so it is done with `ADD VALUE`
-/// rather than by recreating the type. Such added values cannot be used before the
-/// transaction commits.
-pub(super) fn adds_in_place(from: &Enum, to: &Enum, renamed: &[(String, String)]) -> bool {
-    let current: Vec<String> = from
-        .values
-        .iter()
-        .map(|v| {
-            renamed
-                .iter()
-                .find(|(old, _)| old == v)
-                .map_or(v.clone(), |(_, new)| new.clone())
-        })
-        .collect();
-    current != to.values && is_subsequence(&current, &to.values)
-}
-
-fn is_subsequence(short: &[String], long: &[String]) -> bool {
-    let mut it = long.iter();
-    short.iter().all(|s| it.any(|l| l == s))
 }

@@ -1,0 +1,41 @@
+//! What a down migration cannot give back: one sentence per thing an up step destroys.
+
+use super::{classify, RiskLevel};
+use crate::dialect::Dialect;
+use crate::diff::Change;
+
+/// What the down migration cannot give back after `change` ran.
+pub(crate) fn lost_data(change: &Change) -> Vec<String> {
+    match change {
+        Change::DropTable(t) => vec![format!(
+            "table {} is recreated empty: the rows the up migration deleted are not restored",
+            t.name
+        )],
+        Change::DropColumn { table, column } => vec![format!(
+            "column {table}.{} is recreated{}: the values the up migration deleted are not restored",
+            column.name,
+            match &column.default {
+                Some(d) => format!(" with its default {d}"),
+                None if column.nullable => " holding NULL".to_string(),
+                None => String::new(),
+            }
+        )],
+        Change::AlterColumn { table, from, to } => {
+            let mut lost = Vec::new();
+            if classify(change, Dialect::Postgres).level == RiskLevel::Destructive {
+                lost.push(format!(
+                    "column {table}.{} goes back to {}, but precision lost in the change to {} is not restored",
+                    to.name, from.ty, to.ty
+                ));
+            }
+            if let (true, false, Some(d)) = (from.nullable, to.nullable, &to.default) {
+                lost.push(format!(
+                    "column {table}.{} accepts NULL again, but the rows the up migration set to {d} keep that value",
+                    to.name
+                ));
+            }
+            lost
+        }
+        _ => vec![],
+    }
+}
