@@ -41,12 +41,22 @@ for n in "${SIZES[@]}"; do
   EMPTY_CS="rm -rf $d/rust/migrations"
   EMPTY_DZ="rm -rf $d/drizzle/out"
   log "N=$n: timing ($ROUNDS rounds x $runs runs)"
-  hf "generate-$n" "$runs" "${WARMUP:-1}" -- \
-    -n "cargo schema generate (from empty)" --prepare "$EMPTY_CS" "$CS_GEN" \
-    -n "cargo schema verify (nothing to do)" --prepare "true" "$CS_VER" \
-    -n "drizzle-kit generate (from empty)" --prepare "$EMPTY_DZ" "$DZ_GEN" \
-    -n "drizzle-kit generate (nothing to do)" --prepare "true" "$DZ_NOP" \
+  args=(
+    -n "cargo schema generate (from empty)" --prepare "$EMPTY_CS" "$CS_GEN"
+    -n "cargo schema verify (nothing to do)" --prepare "true" "$CS_VER"
+    -n "drizzle-kit generate (from empty)" --prepare "$EMPTY_DZ" "$DZ_GEN"
+    -n "drizzle-kit generate (nothing to do)" --prepare "true" "$DZ_NOP"
     -n "floor: syn parse of the same files" --prepare "true" "$FLOOR"
+    # Not a peer: the fixed cost cargo schema pays to find the package (it spawns this).
+    -n "part of the above: cargo metadata --no-deps" --prepare "true"
+      "cargo metadata --no-deps --format-version 1 --manifest-path $d/rust/Cargo.toml"
+  )
+  # A second cargo-schema build (e.g. with a proposed fix, see BENCHMARKS.md), if given.
+  if [ -n "${CS_ALT:-}" ]; then
+    args+=(-n "cargo schema generate (from empty) [${CS_ALT_LABEL:-alt}]" --prepare "$EMPTY_CS"
+      "$CS_ALT schema generate --manifest-path $d/rust/Cargo.toml")
+  fi
+  hf "generate-$n" "$runs" "${WARMUP:-1}" -- "${args[@]}"
 
   log "N=$n: peak memory"
   peak_rss "generate-$n" "cargo schema generate (from empty)" "$EMPTY_CS" -- $CS_GEN
@@ -54,4 +64,8 @@ for n in "${SIZES[@]}"; do
   peak_rss "generate-$n" "drizzle-kit generate (from empty)" "$EMPTY_DZ" -- $DZ_GEN
   peak_rss "generate-$n" "drizzle-kit generate (nothing to do)" "" -- $DZ_NOP
   peak_rss "generate-$n" "floor: syn parse of the same files" "" -- $FLOOR
+  if [ -n "${CS_ALT:-}" ]; then
+    peak_rss "generate-$n" "cargo schema generate (from empty) [${CS_ALT_LABEL:-alt}]" "$EMPTY_CS" -- \
+      $CS_ALT schema generate --manifest-path $d/rust/Cargo.toml
+  fi
 done

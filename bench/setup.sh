@@ -37,5 +37,6 @@ log "build cargo-schema (release)"
 CARGO_TARGET_DIR=$WORK/target cargo build --quiet --release -p cargo-schema --manifest-path "$ROOT/Cargo.toml"
 log "build syn-floor and apply-runner (release)"
 CARGO_TARGET_DIR=$WORK/syn-floor-target cargo build --quiet --release --manifest-path "$BENCH/syn-floor/Cargo.toml"
-CARGO_TARGET_DIR=$WORK/apply-runner-target cargo build --quiet --release --manifest-path "$BENCH/apply-runner/Cargo.toml"
+cp -n "$ROOT/Cargo.lock" "$BENCH/apply-runner/Cargo.lock" 2>/dev/null || true
+CARGO_TARGET_DIR=$WORK/target cargo build --quiet --release --manifest-path "$BENCH/apply-runner/Cargo.toml"
 log "done"
