@@ -7,6 +7,8 @@
 use super::step::Step;
 use crate::diff::Change;
 use crate::model::{Column, Table};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 pub(super) const DROP_FOREIGN_KEY: u8 = 0;
 pub(super) const DROP_CONSTRAINT: u8 = 1;
@@ -63,25 +65,55 @@ pub(super) fn phase(step: &Step) -> u8 {
     }
 }
 
-/// Indexes into `tables`, parents before the tables that reference them (a cycle is broken
-/// at the first table by name order).
+/// Indexes into `tables`, parents before the tables that reference them, otherwise in the
+/// given order; a cycle is broken at its first table in that order. Linear in tables plus
+/// foreign keys (Kahn's algorithm), so large schemas stay fast.
 pub fn parents_first(tables: &[&Table]) -> Vec<usize> {
-    let mut pending: Vec<usize> = (0..tables.len()).collect();
-    let mut out = Vec::with_capacity(tables.len());
-    while !pending.is_empty() {
-        let waits_for_parent = |i: usize, pending: &[usize]| {
-            tables[i].foreign_keys.iter().any(|fk| {
-                fk.ref_table != tables[i].name
-                    && pending
-                        .iter()
-                        .any(|&p| p != i && tables[p].name == fk.ref_table)
-            })
-        };
-        let next = pending
+    let index: HashMap<&str, usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let mut waiting_on = vec![0usize; tables.len()];
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+    for (i, t) in tables.iter().enumerate() {
+        let mut parents: Vec<usize> = t
+            .foreign_keys
             .iter()
-            .position(|&i| !waits_for_parent(i, &pending))
-            .unwrap_or(0);
-        out.push(pending.remove(next));
+            .filter_map(|fk| index.get(fk.ref_table.as_str()).copied())
+            .filter(|&p| p != i)
+            .collect();
+        parents.sort_unstable();
+        parents.dedup();
+        waiting_on[i] = parents.len();
+        for p in parents {
+            children[p].push(i);
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..tables.len())
+        .filter(|&i| waiting_on[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut done = vec![false; tables.len()];
+    let mut out = Vec::with_capacity(tables.len());
+    while out.len() < tables.len() {
+        let next = match ready.pop() {
+            Some(Reverse(i)) if done[i] => continue,
+            Some(Reverse(i)) => i,
+            // Only cycles remain: take the first table still waiting.
+            None => match (0..tables.len()).find(|&i| !done[i]) {
+                Some(i) => i,
+                None => break,
+            },
+        };
+        done[next] = true;
+        out.push(next);
+        for &c in &children[next] {
+            waiting_on[c] = waiting_on[c].saturating_sub(1);
+            if waiting_on[c] == 0 && !done[c] {
+                ready.push(Reverse(c));
+            }
+        }
     }
     out
 }
