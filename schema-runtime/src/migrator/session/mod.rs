@@ -136,29 +136,49 @@ impl Session {
 
     /// Takes the run-wide lock, waiting at most `lock_wait`.
     pub(crate) async fn lock(&mut self) -> Result<(), MigrateError> {
-        let (key, wait) = (self.key, self.options.lock_wait);
-        let table = self.table.clone();
-        match &mut self.conn {
+        self.holds_lock = self.take_run_lock().await?;
+        Ok(())
+    }
+
+    // Which databases are compiled in decides which bindings are used.
+    #[allow(unused_variables)]
+    async fn take_run_lock(&mut self) -> Result<bool, MigrateError> {
+        let Session {
+            conn,
+            options,
+            table,
+            key,
+            ..
+        } = self;
+        match conn {
             #[cfg(feature = "postgres")]
-            Conn::Postgres(c) if self.options.lock_mode == LockMode::Session => {
-                postgres::lock(c, key, wait).await?
+            Conn::Postgres(c) if options.lock_mode == LockMode::Session => {
+                postgres::lock(c, *key, options.lock_wait).await?;
+                Ok(true)
             }
             #[cfg(feature = "mysql")]
-            Conn::Mysql(c) => mysql::lock(c, &table, wait).await?,
-            _ => return Ok(()),
+            Conn::Mysql(c) => {
+                mysql::lock(c, table, options.lock_wait).await?;
+                Ok(true)
+            }
+            #[allow(unreachable_patterns)]
+            _ => Ok(false),
         }
-        let _ = table;
-        self.holds_lock = true;
-        Ok(())
     }
 
     /// Releases the lock and closes the connection. Errors are ignored: closing the
     /// connection releases the lock on the server anyway.
-    pub(crate) async fn release(mut self) {
-        if self.holds_lock {
-            let (key, table) = (self.key, self.table.clone());
-            let _ = (key, &table);
-            match &mut self.conn {
+    #[allow(unused_variables)]
+    pub(crate) async fn release(self) {
+        let Session {
+            mut conn,
+            table,
+            key,
+            holds_lock,
+            ..
+        } = self;
+        if holds_lock {
+            match &mut conn {
                 #[cfg(feature = "postgres")]
                 Conn::Postgres(c) => postgres::unlock(c, key).await,
                 #[cfg(feature = "mysql")]
@@ -167,7 +187,7 @@ impl Session {
                 _ => {}
             }
         }
-        let _ = with_conn!(self.conn, c => c.close().await);
+        let _ = with_conn!(conn, c => c.close().await);
     }
 
     /// Runs one SQL text as it is (no bind parameters, simple protocol where it matters).
@@ -185,13 +205,20 @@ impl Session {
         self.execute(begin)
             .await
             .map_err(|e| self.error("starting a migration transaction", e))?;
-        #[cfg(feature = "postgres")]
-        if let Conn::Postgres(c) = &mut self.conn {
-            if self.options.lock_mode == LockMode::Transaction {
-                postgres::lock_transaction(c, self.key, &self.options).await?;
+        let Session {
+            conn, options, key, ..
+        } = self;
+        match conn {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) if options.lock_mode == LockMode::Transaction => {
+                postgres::lock_transaction(c, *key, options).await
+            }
+            #[allow(unreachable_patterns)]
+            _ => {
+                let _ = (options, key);
+                Ok(())
             }
         }
-        Ok(())
     }
 
     /// A failed runner operation; on SQLite, waiting out `busy_timeout` behind another writer
