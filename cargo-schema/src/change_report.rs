@@ -2,7 +2,6 @@
 //! comment written into a migration with acknowledged destructive changes.
 
 use crate::output::{Output, BOLD};
-use crate::package::SchemaTarget;
 use schema_core::generate::ChangeReport;
 use schema_core::plan::RiskLevel;
 use serde_json::{json, Value};
@@ -35,7 +34,8 @@ pub fn with_acknowledgement(sql: &str, acknowledged: &[&ChangeReport]) -> String
 }
 
 /// The change table on stdout: one line per change (what, risk, what the migration does).
-pub fn print_changes(out: &mut Output, target: &SchemaTarget, changes: &[ChangeReport]) {
+/// `which` names the package and target: `blog (sqlite)`.
+pub fn print_changes(out: &mut Output, which: &str, changes: &[ChangeReport]) {
     let width = changes
         .iter()
         .map(|c| c.summary.len())
@@ -43,8 +43,7 @@ pub fn print_changes(out: &mut Output, target: &SchemaTarget, changes: &[ChangeR
         .unwrap_or(0)
         .max("CHANGE".len());
     out.line(format!(
-        "{BOLD}{} migration, {} change(s){BOLD:#}",
-        target.dialect,
+        "{BOLD}{which}: {} change(s){BOLD:#}",
         changes.len()
     ));
     out.line(format!("  {:<width$}  {:<11}  ACTION", "CHANGE", "RISK"));

@@ -40,6 +40,7 @@ pub struct Args {
 
 /// What generating one target came to, before anything is written.
 struct Outcome {
+    package: String,
     target: SchemaTarget,
     snapshot: Snapshot,
     code: schema_core::model::Schema,
@@ -78,6 +79,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
                 Some(generated).filter(|g| !g.changes.is_empty())
             };
             outcomes.push(Outcome {
+                package: package.name.clone(),
                 target: target.clone(),
                 snapshot,
                 code,
@@ -119,7 +121,8 @@ fn refuse(refused: &[&Outcome], out: &mut Output) -> i32 {
         let Some(generated) = &outcome.generated else {
             continue;
         };
-        print_changes(out, &outcome.target, &generated.changes);
+        let which = format!("{} ({})", outcome.package, outcome.target.dialect);
+        print_changes(out, &which, &generated.changes);
         let destructive: Vec<&ChangeReport> = destructive(&generated.changes);
         out.diag(format!(
             "error: refused: {} destructive change(s) for {}; nothing written",
@@ -148,6 +151,7 @@ fn write(
     out: &mut Output,
 ) -> Result<Value, CliError> {
     let Outcome {
+        package,
         target,
         mut snapshot,
         code,
@@ -155,6 +159,8 @@ fn write(
         accepted,
     } = outcome;
     let dialect = target.dialect;
+    // Which package and target a line is about: `blog (sqlite)`.
+    let which = format!("{package} ({dialect})");
     let Some(generated) = generated else {
         let mut written = false;
         if !accepted.is_empty() && !args.dry_run {
@@ -163,15 +169,16 @@ fn write(
             written = true;
         }
         for id in &accepted {
-            out.status("Accepted", format!("the edited {id} ({dialect})"));
+            out.status("Accepted", format!("{which}: the edited {id}"));
         }
         if accepted.is_empty() {
             out.status(
                 "Fresh",
-                format!("the structs match the {dialect} snapshot: no changes, nothing written"),
+                format!("{which}: the structs match the snapshot, no changes, nothing written"),
             );
         }
         return Ok(json!({
+            "package": package,
             "dialect": dialect.as_str(),
             "written": written,
             "accepted_edits": accepted,
@@ -191,13 +198,14 @@ fn write(
     let up = target.migrations.join(&up_name);
     let down = target.migrations.join(&down_name);
     if args.dry_run {
-        print_changes(out, &target, &generated.changes);
+        print_changes(out, &which, &generated.changes);
         for (path, sql) in [(&up, &up_sql), (&down, &generated.down_sql)] {
             out.line(format!("-- would write {}", display_path(path)));
             out.line(sql.trim_end());
         }
         out.diag("note: dry run, nothing written");
         return Ok(json!({
+            "package": package,
             "dialect": dialect.as_str(),
             "written": false,
             "migration": format!("{version:04}_{slug}"),
@@ -221,11 +229,11 @@ fn write(
     snapshot.schema = code;
     let snapshot_path = snapshot_file::save(&target, &snapshot)?;
 
-    print_changes(out, &target, &generated.changes);
+    print_changes(out, &which, &generated.changes);
     for accepted in &accepted {
-        out.status("Accepted", format!("the edited {accepted} ({dialect})"));
+        out.status("Accepted", format!("{which}: the edited {accepted}"));
     }
-    out.status("Generated", format!("{id} ({dialect})"));
+    out.status("Generated", format!("{which}: {id}"));
     for path in [&up, &down, &snapshot_path] {
         out.line(display_path(path));
     }

@@ -22,7 +22,8 @@ pub fn first_up(fixture: &Fixture, folder: &str) -> String {
 fn writes_the_first_migration_and_then_has_nothing_to_do() {
     let fixture = Fixture::new("basic");
     let run = fixture.run(&["generate"]);
-    run.assert_code(0).assert_stderr("Generated 0001_");
+    run.assert_code(0)
+        .assert_stderr("Generated basic (sqlite): 0001_");
     let names = fixture.files_in("migrations");
     assert_eq!(names.len(), 3, "{names:?}\n{run}");
     for name in &names {
@@ -73,7 +74,7 @@ fn name_flag_sets_the_slug_and_the_next_number_follows() {
     fixture
         .run(&["generate"])
         .assert_code(0)
-        .assert_stderr("Generated 0002_");
+        .assert_stderr("Generated basic (sqlite): 0002_");
     let snapshot = snapshot(&fixture, "migrations");
     assert_eq!(
         snapshot.migrations[1].parent.as_deref(),
@@ -133,7 +134,7 @@ fn every_target_gets_its_own_migrations() {
     fixture
         .run(&["generate"])
         .assert_code(0)
-        .assert_stderr("Generated 0001_");
+        .assert_stderr("Generated multi_target (sqlite): 0001_");
     assert_eq!(fixture.files_in("migrations/sqlite").len(), 3);
     let sqlite = snapshot(&fixture, "migrations/sqlite");
     let postgres = snapshot(&fixture, "migrations/postgres");

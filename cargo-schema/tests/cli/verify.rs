@@ -64,7 +64,7 @@ fn migration_edited_after_generation() {
     fixture
         .run(&["generate", "--accept-edits"])
         .assert_code(0)
-        .assert_stderr("Accepted the edited 0001_");
+        .assert_stderr("Accepted basic (sqlite): the edited 0001_");
     fixture.run(&["verify"]).assert_code(0);
     fixture.write(&up, &text);
     fixture.run(&["verify"]).assert_code(1);
@@ -237,7 +237,7 @@ fn two_branches_on_the_same_parent() {
     fixture
         .run(&["generate"])
         .assert_code(0)
-        .assert_stderr("Generated 0003_")
+        .assert_stderr("Generated basic (sqlite): 0003_")
         .assert_stdout("body");
     fixture.run(&["verify"]).assert_code(0);
 }
