@@ -156,7 +156,19 @@ fn action(c: &Change, dialect: crate::Dialect, up: &[crate::plan::PlannedStep]) 
     match c {
         CreateEnum(_) => "CREATE TYPE",
         DropEnum(_) => "DROP TYPE",
-        AlterEnum { .. } => "ALTER TYPE (or a new type and retyped columns)",
+        AlterEnum {
+            from,
+            to,
+            renamed_values,
+        } => {
+            use crate::render::postgres_enum::{strategy, EnumStrategy};
+            return match strategy(from, to, renamed_values) {
+                EnumStrategy::RenameOnly => "ALTER TYPE .. RENAME VALUE",
+                EnumStrategy::AddInPlace => "ALTER TYPE .. ADD VALUE",
+                EnumStrategy::Recreate => "new type, columns retyped, old type dropped",
+            }
+            .into();
+        }
         CreateTable(_) => "CREATE TABLE",
         DropTable(_) => "DROP TABLE",
         RenameTable { .. } => "ALTER TABLE .. RENAME TO",

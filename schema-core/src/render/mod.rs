@@ -10,11 +10,15 @@
 //!   and runs `PRAGMA foreign_key_check` before committing.
 //! - `-- schema:no-transaction` (PostgreSQL) when the file adds an enum value and a later
 //!   statement uses it (a value added in a transaction cannot be used before it commits).
+//!
+//! Safe forms (`CREATE INDEX CONCURRENTLY`, `NOT VALID` + `VALIDATE`) are not emitted yet.
+//! They plug in without touching the diff: a plan pass that splits such steps into their own
+//! steps (and files), and the PostgreSQL arms for `AddIndex` / `AddForeignKey` / `AddCheck`.
 
 mod common;
 mod mysql;
 mod postgres;
-mod postgres_enum;
+pub(crate) mod postgres_enum;
 pub mod quote;
 mod sqlite;
 
@@ -222,7 +226,9 @@ fn uses_value_added_earlier(steps: &[PlannedStep]) -> bool {
         else {
             return false;
         };
-        if !postgres_enum::adds_in_place(from, to, renamed_values) {
+        if postgres_enum::strategy(from, to, renamed_values)
+            != postgres_enum::EnumStrategy::AddInPlace
+        {
             return false;
         }
         let added: Vec<String> = to

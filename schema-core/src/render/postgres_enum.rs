@@ -33,7 +33,7 @@ pub(super) fn alter_enum(
     if current == to.values {
         return out;
     }
-    if adds_in_place(from, to, renamed) {
+    if strategy(from, to, renamed) == EnumStrategy::AddInPlace {
         for (i, v) in to.values.iter().enumerate() {
             if current.contains(v) {
                 continue;
@@ -80,10 +80,19 @@ fn default_still_valid(default: &str, e: &Enum) -> bool {
     !default.starts_with('\'') || e.values.iter().any(|v| quote_literal(v) == default)
 }
 
-/// The enum change keeps every (renamed) value in order, so it is done with `ADD VALUE`
-/// rather than by recreating the type. Such added values cannot be used before the
-/// transaction commits.
-pub(super) fn adds_in_place(from: &Enum, to: &Enum, renamed: &[(String, String)]) -> bool {
+/// How an enum change is carried out on PostgreSQL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EnumStrategy {
+    /// Only `RENAME VALUE`s.
+    RenameOnly,
+    /// Renames, then `ADD VALUE`s in place (the added values cannot be used before the
+    /// transaction commits).
+    AddInPlace,
+    /// Values removed or reordered: a new type, columns retyped, the old type dropped.
+    Recreate,
+}
+
+pub(crate) fn strategy(from: &Enum, to: &Enum, renamed: &[(String, String)]) -> EnumStrategy {
     let current: Vec<String> = from
         .values
         .iter()
@@ -94,7 +103,13 @@ pub(super) fn adds_in_place(from: &Enum, to: &Enum, renamed: &[(String, String)]
                 .map_or(v.clone(), |(_, new)| new.clone())
         })
         .collect();
-    current != to.values && is_subsequence(&current, &to.values)
+    if current == to.values {
+        EnumStrategy::RenameOnly
+    } else if is_subsequence(&current, &to.values) {
+        EnumStrategy::AddInPlace
+    } else {
+        EnumStrategy::Recreate
+    }
 }
 
 fn is_subsequence(short: &[String], long: &[String]) -> bool {
