@@ -176,3 +176,49 @@ fn from_dir_matches_embedded() {
             .no_transaction
     );
 }
+
+/// A `-- schema:no-transaction` file on SQLite runs statement by statement, records its
+/// progress, and resumes after the statements that ran once the failing one is fixed.
+#[tokio::test]
+async fn no_transaction_file_resumes_after_a_fix() {
+    let (_db, pool) = pool().await;
+    let folder = Folder::new(&[
+        ("0001_a.up.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);"),
+        ("0001_a.down.sql", "DROP TABLE a;"),
+        (
+            "0002_outside.up.sql",
+            "-- schema:no-transaction\nINSERT INTO a (id) VALUES (1);\nINSERT INTO missing (id) VALUES (2);\n",
+        ),
+        ("0002_outside.down.sql", "DELETE FROM a;"),
+    ]);
+    let error = folder
+        .migrator()
+        .run(&pool)
+        .await
+        .expect_err("statement 2 fails");
+    let MigrateError::Statement(failure) = &error else {
+        panic!("{error}")
+    };
+    assert!(!failure.transactional);
+    assert_eq!((failure.line, failure.version_now), (3, Some(1)));
+    folder.write(
+        "0002_outside.up.sql",
+        "-- schema:no-transaction\nINSERT INTO a (id) VALUES (1);\nINSERT INTO a (id) VALUES (2);\n",
+    );
+    folder
+        .migrator()
+        .run(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The first INSERT ran once: repeating it would have failed on the primary key.
+    assert_eq!(
+        texts(&pool, "SELECT CAST(count(*) AS TEXT) FROM a").await,
+        vec!["2"]
+    );
+    assert!(folder
+        .migrator()
+        .status(&pool)
+        .await
+        .unwrap()
+        .is_up_to_date());
+}

@@ -100,7 +100,7 @@ async fn apply(
         });
     }
     let row = applied.iter().find(|a| a.version == migration.version);
-    outside_transaction(session, migration, row).await.map(Some)
+    outside_transaction(session, migration, row).await
 }
 
 /// Why an in-transaction step did not produce a result.
@@ -229,22 +229,13 @@ async fn outside_transaction(
     session: &mut Session,
     migration: &Migration,
     row: Option<&AppliedMigration>,
-) -> Result<Applied, MigrateError> {
+) -> Result<Option<Applied>, MigrateError> {
     let script = &migration.up;
     let statements = script.statements(session.dialect);
     let checksum = migration.up.checksum.to_hex();
-    let start = resume_at(migration, row, &statements);
-    let progress = progress_checksum(&statements[..start]);
-    if row.is_some() {
-        session
-            .set_progress(&unfinished_row(migration, &checksum, start, &progress))
-            .await?;
-        session.drop_invalid_indexes(&statements[start..]).await?;
-    } else {
-        session
-            .insert_row(&unfinished_row(migration, &checksum, 0, &progress))
-            .await?;
-    }
+    let Some(start) = claim(session, migration, row, &statements, &checksum).await? else {
+        return Ok(None);
+    };
     let started = Instant::now();
     for (index, statement) in statements.iter().enumerate().skip(start) {
         if let Err(error) = session.execute(statement.sql).await {
@@ -271,7 +262,67 @@ async fn outside_transaction(
             ..unfinished_row(migration, &checksum, statements.len(), "")
         })
         .await?;
-    Ok(done(migration, script, execution_ms))
+    Ok(Some(done(migration, script, execution_ms)))
+}
+
+/// Records that an unfinished-able migration starts, or where it resumes; `None` when it is
+/// already complete. On SQLite no lock spans the run, so the claim is made in an exclusive
+/// write transaction that reads the history again: two processes cannot both record the
+/// start. (A second process that finds the migration unfinished resumes it, so statements in
+/// such SQLite files must be safe to repeat.)
+async fn claim(
+    session: &mut Session,
+    migration: &Migration,
+    first_read: Option<&AppliedMigration>,
+    statements: &[Statement<'_>],
+    checksum: &str,
+) -> Result<Option<usize>, MigrateError> {
+    let exclusive = session.per_migration_lock();
+    let fresh = if exclusive {
+        session.begin().await?;
+        match session.read_applied().await {
+            Ok(applied) => Some(applied),
+            Err(error) => {
+                session.rollback().await;
+                return Err(error);
+            }
+        }
+    } else {
+        None
+    };
+    let row = match &fresh {
+        Some(applied) => applied.iter().find(|a| a.version == migration.version),
+        None => first_read,
+    };
+    if row.is_some_and(|r| r.complete) {
+        if exclusive {
+            session.rollback().await;
+        }
+        return Ok(None);
+    }
+    let start = resume_at(migration, row, statements);
+    let progress = progress_checksum(&statements[..start]);
+    let recorded = match row {
+        Some(_) => {
+            let values = unfinished_row(migration, checksum, start, &progress);
+            session.set_progress(&values).await
+        }
+        None => {
+            let values = unfinished_row(migration, checksum, 0, &progress);
+            session.insert_row(&values).await
+        }
+    };
+    if exclusive {
+        match &recorded {
+            Ok(()) => session.commit().await?,
+            Err(_) => session.rollback().await,
+        }
+    }
+    recorded?;
+    if row.is_some() {
+        session.drop_invalid_indexes(&statements[start..]).await?;
+    }
+    Ok(Some(start))
 }
 
 async fn undo(
