@@ -12,6 +12,8 @@ pub struct Fixture {
 /// What one run printed, with the temporary folder replaced by `[ROOT]`.
 #[derive(Debug)]
 pub struct Run {
+    /// The process id the run had (names its scratch databases).
+    pub pid: u32,
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -91,10 +93,17 @@ impl Fixture {
         for (key, value) in env {
             command.env(key, value);
         }
-        let output = command.output().expect("runs cargo-schema");
+        let child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs cargo-schema");
+        let pid = child.id();
+        let output = child.wait_with_output().expect("cargo-schema finishes");
         let root = self.root.display().to_string();
         let normalize = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root, "[ROOT]");
         Run {
+            pid,
             code: output.status.code().unwrap_or(-1),
             stdout: normalize(&output.stdout),
             stderr: normalize(&output.stderr),

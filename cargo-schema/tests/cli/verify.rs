@@ -276,12 +276,11 @@ fn postgres_replay_on_a_scratch_database() {
     let leftovers: Vec<String> = runtime.block_on(async {
         use sqlx::Connection;
         let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
-        sqlx::query_scalar(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'cargo_schema_verify_%'",
-        )
-        .fetch_all(&mut conn)
-        .await
-        .expect("query")
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE $1")
+            .bind(format!("cargo_schema_verify_{}_%", run.pid))
+            .fetch_all(&mut conn)
+            .await
+            .expect("query")
     });
     assert_eq!(
         leftovers,
