@@ -159,3 +159,47 @@ pub struct Applied {
     pub file: String,
     pub execution_ms: i64,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--format json` prints these values as they are: their field names are an interface.
+    #[test]
+    fn json_form_is_stable() {
+        let report = StatusReport {
+            current_version: Some(1),
+            migrations: vec![MigrationStatus {
+                version: 1,
+                name: "init".into(),
+                state: MigrationState::Changed,
+                applied_at: Some("2026-01-01T00:00:00.000Z".into()),
+                execution_ms: Some(3),
+            }],
+            problems: vec![Problem::OutOfOrder {
+                version: 2,
+                file: "0002_x.up.sql".into(),
+                highest_applied: 3,
+            }],
+        };
+        let json = serde_json::to_string(&report).unwrap();
+        assert_eq!(
+            json,
+            r#"{"current_version":1,"migrations":[{"version":1,"name":"init","state":"changed","applied_at":"2026-01-01T00:00:00.000Z","execution_ms":3}],"problems":[{"kind":"out_of_order","version":2,"file":"0002_x.up.sql","highest_applied":3}]}"#
+        );
+        let plan = Plan {
+            direction: Direction::Down,
+            migrations: vec![PlannedMigration {
+                version: 1,
+                name: "init".into(),
+                file: "0001_init.down.sql".into(),
+                transactional: true,
+                statements: vec!["DROP TABLE a".into()],
+            }],
+        };
+        assert_eq!(
+            serde_json::to_string(&plan).unwrap(),
+            r#"{"direction":"down","migrations":[{"version":1,"name":"init","file":"0001_init.down.sql","transactional":true,"statements":["DROP TABLE a"]}]}"#
+        );
+    }
+}
