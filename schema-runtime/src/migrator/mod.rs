@@ -89,7 +89,6 @@ impl Migrator {
     pub fn migrations(&self) -> &[Migration] {
         &self.migrations
     }
-
 }
 
 /// Running migrations needs a database: enable `postgres`, `sqlite` or `mysql`.
