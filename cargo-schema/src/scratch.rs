@@ -55,14 +55,25 @@ impl Scratch {
             .map_err(|e| {
                 CliError::new(format!("cannot drop scratch database `{}`: {e}", self.name))
             })?;
-        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        // `WITH (FORCE)` (PostgreSQL 13+) ends connections a failed migration left behind;
+        // older servers get the plain statement.
+        let forced = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        let plain = format!("DROP DATABASE IF EXISTS \"{}\"", self.name);
+        let dropped = match sqlx::raw_sql(sqlx::AssertSqlSafe(forced))
             .execute(&mut admin)
             .await
-            .map_err(|e| {
-                CliError::new(format!("cannot drop scratch database `{}`: {e}", self.name))
-                    .hint(format!("drop it by hand: DROP DATABASE \"{}\"", self.name))
-            })?;
+        {
+            Ok(done) => Ok(done),
+            Err(_) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(plain))
+                    .execute(&mut admin)
+                    .await
+            }
+        };
+        dropped.map_err(|e| {
+            CliError::new(format!("cannot drop scratch database `{}`: {e}", self.name))
+                .hint(format!("drop it by hand: DROP DATABASE \"{}\"", self.name))
+        })?;
         let _ = admin.close().await;
         Ok(())
     }
