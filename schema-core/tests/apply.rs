@@ -631,3 +631,17 @@ fn enum_value_renamed_keeps_rows() {
         assert_eq!(roles.trim(), "admin\nmember");
     });
 }
+
+/// The down re-adds a dropped NOT NULL column without a default: SQLite's `ADD COLUMN` cannot,
+/// so the drop itself is planned as a rebuild whose inverse is a rebuild too.
+#[test]
+fn dropped_required_column_comes_back_in_the_down() {
+    both(|db, dialect| {
+        let mut after = blog();
+        after.tables[1].columns.remove(2);
+        let g = roundtrip_with(db, dialect, &blog(), &after, BLOG_SEED, |db| {
+            db.exec("DELETE FROM posts;").unwrap();
+        });
+        assert!(g.destructive);
+    });
+}

@@ -249,3 +249,54 @@ fn mysql_table_rename() {
         ]
     );
 }
+
+/// Prints a representative migration pair (run with `--nocapture` to read it); asserts the
+/// shape every file must have.
+#[test]
+fn every_statement_ends_with_a_semicolon_and_newline() {
+    let mut before = with_role_pg();
+    before.tables[1].indexes.push(IndexDecl {
+        name: None,
+        columns: vec!["title".into()],
+        predicate: None,
+    });
+    let mut after = with_role_pg();
+    after.enums[0].values = vec!["admin".into(), "member".into(), "guest".into()];
+    after.tables[0].columns[2] = ColumnDecl {
+        renamed_from: Some("name".into()),
+        ..nullable(col("full_name", TypeDecl::String))
+    };
+    after.tables[1]
+        .columns
+        .push(nullable(col("body", TypeDecl::String)));
+    after.tables[1].columns.remove(2);
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        let g = gen(&before, &after, dialect);
+        println!(
+            "--- {dialect} up ({})\n{}--- down\n{}",
+            g.slug, g.up_sql, g.down_sql
+        );
+        for sql in [&g.up_sql, &g.down_sql] {
+            let mut in_statement = false;
+            for line in sql.lines() {
+                if line.starts_with("--") || line.is_empty() {
+                    assert!(!in_statement, "comment inside a statement: {sql}");
+                    continue;
+                }
+                in_statement = !line.ends_with(';');
+            }
+            assert!(!in_statement && sql.ends_with(";\n"), "{sql}");
+        }
+    }
+}
+
+fn with_role_pg() -> Declarations {
+    let mut d = blog();
+    d.enums
+        .push(enum_decl("Role", "user_role", &["admin", "member"]));
+    d.tables[0].columns.push(ColumnDecl {
+        default: Some(DefaultDecl::Str("member".into())),
+        ..col("role", TypeDecl::Enum("user_role".into()))
+    });
+    d
+}

@@ -31,6 +31,7 @@ fn altered_table(change: &Change, renames: &Renames) -> Option<String> {
     }
 }
 
+/// `ALTER TABLE` can do the change, and its inverse too (the down runs the inverse steps).
 fn native(change: &Change, from: &Schema) -> bool {
     use Change::*;
     match change {
@@ -43,7 +44,8 @@ fn native(change: &Change, from: &Schema) -> bool {
                 .get(table)
                 .and_then(|t| t.primary_key.as_ref())
                 .is_some_and(|pk| pk.columns.contains(&column.name));
-            !in_key && !column.auto_increment
+            // The down adds it back natively, so it must be a column `ADD COLUMN` accepts.
+            !in_key && can_add_column(column)
         }
         _ => false,
     }
