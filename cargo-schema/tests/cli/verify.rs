@@ -287,6 +287,28 @@ fn postgres_replay_on_a_scratch_database() {
         Vec::<String>::new(),
         "the scratch database is dropped"
     );
+
+    // A migration that fails on the server: reported, and the scratch database still dropped.
+    fixture
+        .run(&["new", "broken", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.write(
+        "migrations/postgres/0002_broken.up.sql",
+        "ALTER TABLE no_such_table ADD COLUMN x integer;\n",
+    );
+    let run = fixture.run(&["verify", "--dialect", "postgres", "--database-url", &db.url]);
+    problem(&run, "replay_failed");
+    run.assert_stdout("0002_broken.up.sql");
+    let leftovers: i64 = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+        sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE $1")
+            .bind(format!("cargo_schema_verify_{}_%", run.pid))
+            .fetch_one(&mut conn)
+            .await
+            .expect("query")
+    });
+    assert_eq!(leftovers, 0, "dropped after a failed replay too");
 }
 
 #[test]
