@@ -370,4 +370,41 @@ mod tests {
     fn comment_only_files_have_no_statements() {
         assert!(texts("-- nothing\n/* here */\n;;\n", Dialect::Sqlite).is_empty());
     }
+
+    mod property {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Statement pieces that hide a `;` (or a block keyword) from a naive splitter.
+        fn piece() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec![
+                "SELECT 1",
+                "SELECT 'a;b'",
+                "SELECT 'it''s; fine'",
+                "SELECT \"odd;name\" FROM t",
+                "SELECT $$ x; y $$",
+                "SELECT $tag$ ; $$ ; $tag$",
+                "SELECT 1 /* ; */ + 2",
+                "SELECT CASE WHEN a THEN 1 ELSE 2 END FROM t",
+                "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET a = 1; DELETE FROM u; END",
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END",
+            ])
+        }
+
+        proptest! {
+            #[test]
+            fn joined_statements_split_back_into_the_same_statements(
+                pieces in prop::collection::vec(piece(), 1..8),
+                separators in prop::collection::vec(prop::sample::select(vec![";\n", " ; ", ";\n-- note; here\n", ";\n\n/* gap; */\n"]), 8),
+            ) {
+                let mut sql = String::new();
+                for (piece, separator) in pieces.iter().zip(&separators) {
+                    sql.push_str(piece);
+                    sql.push_str(separator);
+                }
+                let split: Vec<&str> = split_statements(&sql, Dialect::Postgres).into_iter().map(|s| s.sql).collect();
+                prop_assert_eq!(split, pieces);
+            }
+        }
+    }
 }
