@@ -162,6 +162,14 @@ impl Tbl {
         });
         self
     }
+    pub fn index_named_where(mut self, name: &str, cols: &[&str], predicate: &str) -> Self {
+        self.0.indexes.push(IndexDecl {
+            name: Some(name.to_string()),
+            columns: names(cols),
+            predicate: Some(predicate.to_string()),
+        });
+        self
+    }
     pub fn check(mut self, name: &str, expr: &str) -> Self {
         self.0.checks.push(CheckDecl {
             name: name.to_string(),

@@ -82,7 +82,35 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// `(name, column)`: a check `"column" >= 0`.
     pub checks: Vec<(String, String)>,
+    /// Table-level `unique(a, b)` (`true`) and `index(a, b)` (`false`).
+    pub composites: Vec<(bool, Vec<String>)>,
+    /// `(name, column)`: a partial index `WHERE "column" IS NOT NULL`.
+    pub partial_indexes: Vec<(String, String)>,
     pub rows: usize,
+}
+
+impl Table {
+    /// Drops every check and index that uses `column` (the database does the same when the
+    /// column goes).
+    fn forget_column(&mut self, column: &str) {
+        self.checks.retain(|(_, c)| c != column);
+        self.composites
+            .retain(|(_, cols)| !cols.iter().any(|c| c == column));
+        self.partial_indexes.retain(|(_, c)| c != column);
+    }
+
+    fn rename_in_constraints(&mut self, old: &str, new: &str) {
+        let rename = |c: &mut String| {
+            if c == old {
+                *c = new.to_string();
+            }
+        };
+        self.checks.iter_mut().for_each(|(_, c)| rename(c));
+        self.composites
+            .iter_mut()
+            .for_each(|(_, cols)| cols.iter_mut().for_each(rename));
+        self.partial_indexes.iter_mut().for_each(|(_, c)| rename(c));
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -90,6 +118,8 @@ pub struct Model {
     pub tables: Vec<Table>,
     /// Values of the enum `mood`, when it exists.
     pub enum_values: Option<Vec<String>>,
+    /// The enum value the seeded rows hold (never removed).
+    pub seeded_enum_value: Option<String>,
     /// Counter for fresh names.
     pub next: u32,
 }
@@ -103,7 +133,7 @@ pub struct Edit {
     pub c: u16,
 }
 
-pub const EDIT_KINDS: u8 = 15;
+pub const EDIT_KINDS: u8 = 18;
 
 fn pick<T>(items: &[T], n: u16) -> Option<&T> {
     (!items.is_empty()).then(|| &items[n as usize % items.len()])
@@ -147,6 +177,7 @@ impl Model {
         let s = |i: usize| shape.get(i % shape.len().max(1)).copied().unwrap_or(0);
         if s(0).is_multiple_of(2) {
             m.enum_values = Some(vec!["calm".into(), "angry".into(), "sad".into()]);
+            m.seeded_enum_value = Some("calm".into());
         }
         for t in 0..(tables % 3 + 1) as usize {
             let name = TABLE_NAMES[(s(t + 1) as usize + t) % TABLE_NAMES.len()].to_string();
@@ -159,6 +190,8 @@ impl Model {
                 auto_id: s(t + 2).is_multiple_of(2),
                 columns: Vec::new(),
                 checks: Vec::new(),
+                composites: Vec::new(),
+                partial_indexes: Vec::new(),
                 rows: SEED_ROWS,
             };
             for c in 0..(s(t + 3) % 3 + 1) as usize {
@@ -255,7 +288,10 @@ impl Model {
             11 => self.toggle_check(ti?, b),
             12 => self.add_enum_value(b),
             13 => self.add_foreign_key(ti?, b, c),
-            _ => self.change_fk_action(ti?, b, c),
+            14 => self.change_fk_action(ti?, b, c),
+            15 => self.toggle_composite(ti?, b, c),
+            16 => self.toggle_partial_index(ti?, b),
+            _ => self.remove_enum_value(b),
         }
     }
 
@@ -267,6 +303,8 @@ impl Model {
             auto_id: b.is_multiple_of(2),
             columns: Vec::new(),
             checks: Vec::new(),
+            composites: Vec::new(),
+            partial_indexes: Vec::new(),
             rows: 0,
         };
         t.columns.push(Column {
@@ -290,8 +328,18 @@ impl Model {
         for t in &mut self.tables {
             t.columns
                 .retain(|c| c.fk.as_ref().is_none_or(|(r, _)| *r != name));
-            let cols: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
-            t.checks.retain(|(_, c)| cols.contains(c));
+            let gone: Vec<String> = t
+                .checks
+                .iter()
+                .map(|(_, c)| c)
+                .chain(t.composites.iter().flat_map(|(_, cols)| cols))
+                .chain(t.partial_indexes.iter().map(|(_, c)| c))
+                .filter(|c| !t.columns.iter().any(|col| col.name == **c))
+                .cloned()
+                .collect();
+            for c in gone {
+                t.forget_column(&c);
+            }
         }
         Some(format!("drop table {name}"))
     }
@@ -357,7 +405,7 @@ impl Model {
             return None;
         }
         let name = t.columns.remove(ci).name;
-        t.checks.retain(|(_, c)| *c != name);
+        t.forget_column(&name);
         Some(format!("drop column {}.{name}", t.name))
     }
 
@@ -373,11 +421,7 @@ impl Model {
         let t = &mut self.tables[ti];
         let old = std::mem::replace(&mut t.columns[ci].name, new.clone());
         t.columns[ci].renamed_from = Some(old.clone());
-        for (_, col) in &mut t.checks {
-            if *col == old {
-                *col = new.clone();
-            }
-        }
+        t.rename_in_constraints(&old, &new);
         Some(format!("rename column {}.{old} to {new}", t.name))
     }
 
@@ -499,6 +543,72 @@ impl Model {
         Some(format!("on delete of {} = {action:?}", col.name))
     }
 
+    /// Adds or drops a two-column unique constraint (when the rows allow it) or index.
+    fn toggle_composite(&mut self, ti: usize, b: u16, c: u16) -> Option<String> {
+        let t = &mut self.tables[ti];
+        if let Some(i) = (!t.composites.is_empty() && c.is_multiple_of(2))
+            .then(|| b as usize % t.composites.len())
+        {
+            let (unique, cols) = t.composites.remove(i);
+            return Some(format!("drop composite (unique {unique}) on {cols:?}"));
+        }
+        let n = t.columns.len();
+        if n < 2 {
+            return None;
+        }
+        let first = &t.columns[b as usize % n];
+        let second = &t.columns[(b as usize + 1 + c as usize % (n - 1)) % n];
+        let cols = vec![first.name.clone(), second.name.clone()];
+        let unique = c % 3 == 1 && (first.distinct || second.distinct);
+        if t.composites
+            .iter()
+            .any(|(u, existing)| *u == unique && *existing == cols)
+        {
+            return None;
+        }
+        t.composites.push((unique, cols.clone()));
+        Some(format!("add composite (unique {unique}) on {cols:?}"))
+    }
+
+    fn toggle_partial_index(&mut self, ti: usize, b: u16) -> Option<String> {
+        self.next += 1;
+        let fresh = format!("partial{}", self.next);
+        let t = &mut self.tables[ti];
+        let n = t.columns.len();
+        let column = t.columns.get(b as usize % n.max(1))?.name.clone();
+        if let Some(i) = t.partial_indexes.iter().position(|(_, c)| *c == column) {
+            t.partial_indexes.remove(i);
+            return Some(format!("drop partial index on {column}"));
+        }
+        t.partial_indexes.push((fresh, column.clone()));
+        Some(format!("add partial index on {column}"))
+    }
+
+    /// Removes an enum value no row and no default holds.
+    fn remove_enum_value(&mut self, b: u16) -> Option<String> {
+        let in_use: Vec<String> = self
+            .tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .filter(|c| c.ty == Ty::Enum)
+            .filter_map(|c| match &c.default {
+                Some(DefaultDecl::Str(v)) => Some(v.clone()),
+                _ => None,
+            })
+            .chain(self.seeded_enum_value.clone())
+            .collect();
+        let values = self.enum_values.as_mut()?;
+        let removable: Vec<usize> = (0..values.len())
+            .filter(|&i| !in_use.contains(&values[i]))
+            .collect();
+        let &i = pick(&removable, b)?;
+        if values.len() <= 1 {
+            return None;
+        }
+        let value = values.remove(i);
+        Some(format!("remove enum value {value}"))
+    }
+
     /// The model as declarations (with this step's `renamed_from` markers).
     pub fn decls(&self) -> Declarations {
         let enums = self
@@ -559,6 +669,17 @@ fn table_decl(t: &Table) -> Tbl {
     }
     for (name, column) in &t.checks {
         decl = decl.check(name, &format!("{} >= 0", quote(column)));
+    }
+    for (unique, cols) in &t.composites {
+        let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+        decl = if *unique {
+            decl.unique(&cols)
+        } else {
+            decl.index(&cols)
+        };
+    }
+    for (name, column) in &t.partial_indexes {
+        decl = decl.index_named_where(name, &[column], &format!("{} IS NOT NULL", quote(column)));
     }
     decl
 }
