@@ -36,12 +36,16 @@ fn empty_table(name: &str, columns: Vec<Column>) -> Table {
 
 async fn introspect_ddl(ddl: &str) -> Option<Schema> {
     let db = testdb::postgres().await?;
-    let pool = PgPool::connect(&db.url).await.expect("connect to the test database");
+    let pool = PgPool::connect(&db.url)
+        .await
+        .expect("connect to the test database");
     sqlx::raw_sql(AssertSqlSafe(ddl.to_string()))
         .execute(&pool)
         .await
         .expect("apply the test DDL");
-    let schema = introspect::postgres(&pool, "public").await.expect("introspect");
+    let schema = introspect::postgres(&pool, "public")
+        .await
+        .expect("introspect");
     pool.close().await;
     Some(schema)
 }
@@ -86,7 +90,9 @@ CREATE TABLE _sqlx_migrations (version bigint PRIMARY KEY);
 
 #[tokio::test]
 async fn types_defaults_keys_indexes_checks_and_enums() {
-    let Some(schema) = introspect_ddl(USERS_DDL).await else { return };
+    let Some(schema) = introspect_ddl(USERS_DDL).await else {
+        return;
+    };
 
     let mut want = Schema::empty(Dialect::Postgres);
     want.enums.insert(
@@ -211,7 +217,9 @@ CREATE TABLE a_table_with_a_name_that_is_exactly_sixty_three_bytes_long_xyzw (
 
 #[tokio::test]
 async fn reserved_words_composite_keys_self_references_and_long_names() {
-    let Some(schema) = introspect_ddl(ODD_NAMES_DDL).await else { return };
+    let Some(schema) = introspect_ddl(ODD_NAMES_DDL).await else {
+        return;
+    };
     let long = "a_table_with_a_name_that_is_exactly_sixty_three_bytes_long_xyzw";
     let long_col = "a_column_with_a_name_that_is_exactly_sixty_three_bytes_long_xyz";
     assert_eq!(long.len(), 63);
@@ -268,7 +276,10 @@ async fn reserved_words_composite_keys_self_references_and_long_names() {
 
 #[tokio::test]
 async fn other_schemas_are_not_read() {
-    let ddl = "CREATE SCHEMA other; CREATE TABLE other.t (a integer); CREATE TYPE other.e AS ENUM ('x');";
-    let Some(schema) = introspect_ddl(ddl).await else { return };
+    let ddl =
+        "CREATE SCHEMA other; CREATE TABLE other.t (a integer); CREATE TYPE other.e AS ENUM ('x');";
+    let Some(schema) = introspect_ddl(ddl).await else {
+        return;
+    };
     assert!(schema.is_empty(), "{schema:?}");
 }

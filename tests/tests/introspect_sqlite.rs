@@ -36,7 +36,9 @@ fn empty_table(name: &str, columns: Vec<Column>) -> Table {
 
 async fn introspect_ddl(ddl: &str) -> Schema {
     let db = testdb::sqlite();
-    let pool = SqlitePool::connect(&db.url).await.expect("open the test database");
+    let pool = SqlitePool::connect(&db.url)
+        .await
+        .expect("open the test database");
     sqlx::raw_sql(AssertSqlSafe(ddl.to_string()))
         .execute(&pool)
         .await
