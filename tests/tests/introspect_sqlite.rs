@@ -254,3 +254,24 @@ async fn unnamed_constraints_get_default_names_and_odd_names_survive() {
     );
     assert_eq!(schema, want);
 }
+
+/// SQLite keeps a renamed table's old constraint names in its stored text; introspection
+/// reports the primary and foreign keys under the names the renamed table would get.
+#[tokio::test]
+async fn key_names_follow_renames() {
+    let schema = introspect_ddl(
+        r#"
+        CREATE TABLE "users" ("id" integer NOT NULL CONSTRAINT "users_pkey" PRIMARY KEY,
+            "boss_id" integer CONSTRAINT "users_boss_id_fkey" REFERENCES "users" ("id"));
+        ALTER TABLE "users" RENAME TO "people";
+        ALTER TABLE "people" RENAME COLUMN "boss_id" TO "manager_id";
+        "#,
+    )
+    .await;
+    let people = &schema.tables["people"];
+    assert_eq!(people.primary_key.as_ref().unwrap().name, "people_pkey");
+    assert_eq!(people.foreign_keys.len(), 1);
+    assert_eq!(people.foreign_keys[0].name, "people_manager_id_fkey");
+    assert_eq!(people.foreign_keys[0].ref_table, "people");
+    assert_eq!(people.foreign_keys[0].columns, strings(&["manager_id"]));
+}
