@@ -1,8 +1,8 @@
 //! `verify`'s replay: apply every up migration to a scratch database (through the runtime's
 //! `Migrator`, the one runner), read it back with introspection and compare it with the
 //! snapshot; then all downs must leave it empty and all ups again must rebuild the snapshot.
-//! SQLite replays in memory; PostgreSQL on a uniquely named scratch database created on the
-//! `--database-url` server and always dropped (MySQL has no introspection yet: skipped).
+//! SQLite replays in memory; PostgreSQL and MySQL on a uniquely named scratch database created
+//! on the `--database-url` server and always dropped.
 
 use crate::db_url::{dialect_of_url, redact};
 use crate::error::CliError;
@@ -70,11 +70,6 @@ pub fn plan(
             target.dialect
         ))
         .hint("pick the matching target with `--dialect`"));
-    }
-    if target.dialect == Dialect::Mysql {
-        return Ok(ReplayPlan::Skip(
-            "reading a MySQL database back into the schema model is not supported yet".to_string(),
-        ));
     }
     Ok(ReplayPlan::Run(Replay::Server {
         url: url.to_string(),
@@ -172,6 +167,7 @@ async fn introspect(pool: &DatabasePool) -> Result<Schema, CliError> {
     let result = match pool {
         DatabasePool::Sqlite(p) => schema_runtime::introspect::sqlite(p).await,
         DatabasePool::Postgres(p) => schema_runtime::introspect::postgres(p, "public").await,
+        DatabasePool::Mysql(p) => schema_runtime::introspect::mysql(p).await,
         _ => {
             return Err(CliError::new(
                 "reading this kind of database back into the schema model is not supported yet",

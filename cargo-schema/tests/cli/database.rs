@@ -168,8 +168,22 @@ fn mysql_migrate_and_rollback() {
     with_url(&fixture, &db.url, &["status"])
         .assert_code(1)
         .assert_stdout("pending");
-    // No MySQL introspection yet: verify says the replay was skipped, and is otherwise clean.
-    with_url(&fixture, &db.url, &["verify"])
-        .assert_code(0)
-        .assert_stderr("replay on a scratch database skipped");
+    // verify replays up/down/up on a scratch database on the same server, then drops it.
+    let run = with_url(&fixture, &db.url, &["verify"]);
+    run.assert_code(0)
+        .assert_stderr("Replaying basic (mysql) on a scratch database");
+    let leftovers: i64 = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::MySqlConnection::connect(&db.url)
+            .await
+            .expect("connect");
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE ?",
+        )
+        .bind(format!("cargo_schema_verify_{}_%", run.pid))
+        .fetch_one(&mut conn)
+        .await
+        .expect("query")
+    });
+    assert_eq!(leftovers, 0, "the scratch database is dropped");
 }
