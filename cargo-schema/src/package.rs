@@ -44,23 +44,30 @@ pub fn select(args: &PackageArgs) -> Result<Vec<SchemaPackage>, CliError> {
     let chosen = choose_packages(&metadata, args)?;
     let mut packages = Vec::new();
     for package in chosen {
-        let mut schema_package = read_package(package)?;
-        if let Some(dialect) = wanted_dialect {
-            schema_package.targets.retain(|t| t.dialect == dialect);
-            if schema_package.targets.is_empty() {
-                return Err(CliError::new(format!(
-                    "package `{}` has no `{dialect}` target",
-                    schema_package.name
-                ))
-                .hint(format!(
-                    "add a `[[package.metadata.schema.target]]` with `dialect = \"{dialect}\"` to {}, or drop `--dialect`",
-                    display_path(&schema_package.manifest_path)
-                )));
-            }
-        }
-        packages.push(schema_package);
+        packages.push(read_package(package)?);
     }
-    Ok(packages)
+    let Some(dialect) = wanted_dialect else {
+        return Ok(packages);
+    };
+    // `--dialect` narrows every selected package to that target; packages without one are
+    // left out, and it is an error only when nothing is left.
+    let first = packages
+        .first()
+        .map(|p| (p.name.clone(), p.manifest_path.clone()));
+    for package in &mut packages {
+        package.targets.retain(|t| t.dialect == dialect);
+    }
+    packages.retain(|p| !p.targets.is_empty());
+    match (packages.is_empty(), first) {
+        (true, Some((name, manifest))) => Err(CliError::new(format!(
+            "package `{name}` has no `{dialect}` target"
+        ))
+        .hint(format!(
+            "add a `[[package.metadata.schema.target]]` with `dialect = \"{dialect}\"` to {}, or drop `--dialect`",
+            display_path(&manifest)
+        ))),
+        _ => Ok(packages),
+    }
 }
 
 fn load_metadata(manifest_path: Option<&Path>) -> Result<Metadata, CliError> {

@@ -158,6 +158,22 @@ fn virtual_workspace_acts_on_members_with_metadata() {
     run.assert_code(0).assert_stderr("no changes");
     assert_eq!(fixture.files_in("shop/migrations").len(), 3, "{run}");
     assert!(fixture.files_in("plain").iter().all(|n| n != "migrations"));
+    // --dialect narrows the members to those with that target.
+    fixture.edit(
+        "shop/src/lib.rs",
+        "pub total_cents: i64,",
+        "pub total_cents: i64,\n    pub note: Option<String>,",
+    );
+    fixture.edit(
+        "app/src/lib.rs",
+        "pub name: String,",
+        "pub name: String,\n    pub note: Option<String>,",
+    );
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    assert_eq!(fixture.files_in("shop/migrations").len(), 5);
+    assert_eq!(fixture.files_in("app/migrations").len(), 3);
 }
 
 #[test]
