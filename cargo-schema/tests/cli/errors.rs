@@ -165,3 +165,25 @@ fn errors_in_json_mode_are_json_on_stdout() {
         "{run}"
     );
 }
+
+#[test]
+fn attribute_mistakes_get_the_derives_words_at_the_key() {
+    let fixture = Fixture::new("basic");
+    fixture.edit(
+        "src/models/users.rs",
+        "#[schema(unique)]",
+        "#[schema(uniqe)]",
+    );
+    fixture.edit(
+        "src/models/content/posts.rs",
+        "on_delete = \"cascade\"",
+        "on_delete = \"explode\"",
+    );
+    refuses(&fixture, &["generate"])
+        .assert_stderr(
+            "src/models/users.rs:14:14: unknown key `uniqe` on a field: did you mean `unique`?",
+        )
+        .assert_stderr("src/models/content/posts.rs:")
+        .assert_stderr("explode")
+        .assert_stderr("2 problems");
+}
