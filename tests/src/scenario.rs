@@ -245,16 +245,9 @@ pub enum Order {
     Any,
 }
 
-/// `schema` with every table's columns sorted by name.
-fn columns_by_name(schema: &Schema) -> Schema {
-    let mut s = schema.clone();
-    for t in s.tables.values_mut() {
-        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    s
-}
-
-/// Fails unless `db` introspects equal to `want`; `when` says at which step.
+/// Fails unless `db` introspects equal to `want`; `when` says at which step. With
+/// [`Order::Any`] this is the product's own comparison (`schema_core::compare`), the one
+/// `verify` uses.
 pub async fn expect_schema(
     db: &LiveDb,
     want: &Schema,
@@ -265,14 +258,18 @@ pub async fn expect_schema(
         .introspect()
         .await
         .with_context(|| format!("introspection failed {when}"))?;
-    let (got, want) = match order {
-        Order::Declared => (got, want.clone()),
-        Order::Any => (columns_by_name(&got), columns_by_name(want)),
+    let differences = match order {
+        Order::Declared if &got != want => {
+            vec!["(column order counts for tables created from nothing)".to_string()]
+        }
+        Order::Declared => Vec::new(),
+        Order::Any => schema_core::compare::differences(want, &got),
     };
-    if got != want {
+    if !differences.is_empty() {
         bail!(
-            "introspected schema differs from the resolved one {when}\n{}",
-            describe_difference(&want, &got)
+            "introspected schema differs from the resolved one {when}\n{}\n{}",
+            differences.join("\n"),
+            describe_difference(want, &got)
         );
     }
     Ok(())
