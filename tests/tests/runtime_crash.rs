@@ -237,15 +237,21 @@ async fn crash_trials(url: &str, dialect: Dialect) {
     }
     pool.close().await;
 
+    let mut window = full_run;
     let mut random = Random::from_env();
     let trials = trials();
     let mut killed_mid_run = 0;
     for trial in 0..trials {
         let mut child = worker(url, &folder);
-        let delay = random.below(full_run.as_millis() as u64 * 3 / 2 + 1);
+        let delay = random.below(window.as_millis() as u64 + 1);
         std::thread::sleep(Duration::from_millis(delay));
+        // Adapt the window so about half the kills land before the run ends (window near
+        // twice the real run time under the current load): every phase of a run gets hit.
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
+            window = window.mul_f64(1.15);
+        } else {
+            window = window.mul_f64(0.87).max(Duration::from_millis(5));
         }
         let _ = child.kill();
         let _ = child.wait();
@@ -276,7 +282,7 @@ async fn crash_trials(url: &str, dialect: Dialect) {
         pool.close().await;
     }
     eprintln!(
-        "{dialect}: {trials} trials, {killed_mid_run} killed mid-run (full run {full_run:?})"
+        "{dialect}: {trials} trials, {killed_mid_run} killed mid-run (calibrated run {full_run:?}, final window {window:?})"
     );
     assert!(
         killed_mid_run * 4 >= trials,
