@@ -1,10 +1,10 @@
 //! Generated migrations run on real databases: up, down (the schema comes back exactly, by a
-//! normalized catalog description), and up again. Skipped when `sqlite3` or the local
-//! PostgreSQL is not available.
+//! normalized catalog description), and up again, on SQLite (`sqlite3`), the local PostgreSQL
+//! and the local MySQL/MariaDB; each database is skipped when it is not available.
 
 mod common;
 
-use common::db::{Postgres, Sqlite};
+use common::db::{Mysql, Postgres, Sqlite};
 use common::*;
 use schema_core::decl::*;
 use schema_core::generate::{generate, Generated};
@@ -29,6 +29,18 @@ impl Db for Sqlite {
     }
 }
 
+impl Db for Mysql {
+    fn migrate(&self, sql: &str) -> Result<(), String> {
+        Mysql::migrate(self, sql)
+    }
+    fn exec(&self, sql: &str) -> Result<String, String> {
+        Mysql::exec(self, sql)
+    }
+    fn describe(&self) -> String {
+        Mysql::describe(self)
+    }
+}
+
 impl Db for Postgres {
     fn migrate(&self, sql: &str) -> Result<(), String> {
         Postgres::migrate(self, sql)
@@ -45,7 +57,7 @@ fn open(dialect: Dialect) -> Option<Box<dyn Db>> {
     match dialect {
         Dialect::Sqlite => Sqlite::new().map(|d| Box::new(d) as Box<dyn Db>),
         Dialect::Postgres => Postgres::new().map(|d| Box::new(d) as Box<dyn Db>),
-        Dialect::Mysql => None,
+        Dialect::Mysql => Mysql::new().map(|d| Box::new(d) as Box<dyn Db>),
     }
 }
 
@@ -105,8 +117,8 @@ fn roundtrip_with(
     g
 }
 
-fn both(f: impl Fn(&dyn Db, Dialect)) {
-    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+fn each_database(f: impl Fn(&dyn Db, Dialect)) {
+    for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql] {
         if let Some(db) = open(dialect) {
             f(db.as_ref(), dialect);
         }
@@ -125,7 +137,7 @@ INSERT INTO posts (user_id, title) VALUES (1, 'one'), (1, 'two'), (2, 'three');"
 
 #[test]
 fn create_from_empty_and_back() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let g = roundtrip(db, dialect, &decls(vec![], vec![]), &blog(), "");
         assert_eq!(g.slug, "create_users_posts");
     });
@@ -133,7 +145,7 @@ fn create_from_empty_and_back() {
 
 #[test]
 fn column_changes_keep_data() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let before = blog();
         let mut after = blog();
         let users = &mut after.tables[0];
@@ -159,7 +171,7 @@ fn column_changes_keep_data() {
         let g = roundtrip(db, dialect, &before, &after, BLOG_SEED);
         assert_eq!(count(db, "posts"), "3");
         let names = db
-            .exec("SELECT display_name FROM users ORDER BY id;")
+            .exec("SELECT display_name FROM users WHERE display_name IS NOT NULL;")
             .unwrap();
         assert_eq!(
             names.trim(),
@@ -174,7 +186,7 @@ fn column_changes_keep_data() {
 /// `ON DELETE CASCADE` children.
 #[test]
 fn parent_rebuild_keeps_cascade_children() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let before = blog();
         let mut after = blog();
         after.tables[0].columns[2] = ColumnDecl {
@@ -203,7 +215,7 @@ fn parent_rebuild_keeps_cascade_children() {
 
 #[test]
 fn child_rebuild_and_foreign_key_change() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let before = blog();
         let mut after = blog();
         after.tables[1].columns[1] = refs(
@@ -229,7 +241,7 @@ fn with_role(values: &[&str], default: Option<&str>) -> Declarations {
 
 #[test]
 fn enum_value_added() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let g = roundtrip(
             db,
             dialect,
@@ -249,7 +261,7 @@ fn enum_value_added() {
 
 #[test]
 fn enum_value_removed_and_default_changed() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let g = roundtrip(
             db,
             dialect,
@@ -268,7 +280,7 @@ fn enum_value_removed_and_default_changed() {
 
 #[test]
 fn enum_added_value_used_as_new_default() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let g = roundtrip(
             db,
             dialect,
@@ -288,7 +300,7 @@ fn enum_added_value_used_as_new_default() {
 
 #[test]
 fn table_rename_renames_default_named_constraints() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let before = blog();
         let mut after = blog();
         after.tables[0].name = "accounts".into();
@@ -316,7 +328,7 @@ fn table_rename_renames_default_named_constraints() {
 
 #[test]
 fn foreign_key_cycle_between_new_tables() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let after = decls(
             vec![],
             vec![
@@ -344,7 +356,7 @@ fn foreign_key_cycle_between_new_tables() {
 
 #[test]
 fn reserved_words_are_quoted() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let before = decls(
             vec![],
             vec![table(
@@ -397,7 +409,7 @@ fn type_change_with_using_cast() {
 
 #[test]
 fn dropping_related_tables() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let g = roundtrip(db, dialect, &blog(), &decls(vec![], vec![]), BLOG_SEED);
         assert!(g.destructive);
         assert_eq!(g.slug, "drop_posts_users");
@@ -411,7 +423,7 @@ fn dropping_related_tables() {
 
 #[test]
 fn primary_key_and_unique_changes() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let before = decls(
             vec![],
             vec![table(
@@ -446,7 +458,10 @@ fn primary_key_and_unique_changes() {
 
 #[test]
 fn partial_index_and_default_expression() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
+        if dialect == Dialect::Mysql {
+            return; // no partial indexes, or enum value renames not mapped yet
+        }
         let before = blog();
         let mut after = blog();
         after.tables[1].indexes.push(IndexDecl {
@@ -465,7 +480,7 @@ fn partial_index_and_default_expression() {
 
 #[test]
 fn table_rename_with_enum_check_and_column_rename() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let before = with_role(&["admin", "member"], Some("member"));
         let mut after = before.clone();
         after.tables[0].name = "accounts".into();
@@ -483,7 +498,7 @@ fn table_rename_with_enum_check_and_column_rename() {
         roundtrip(db, dialect, &before, &after, BLOG_SEED);
         assert_eq!(count(db, "posts"), "3");
         let names = db
-            .exec("SELECT full_name FROM accounts ORDER BY id;")
+            .exec("SELECT full_name FROM accounts WHERE full_name IS NOT NULL;")
             .unwrap();
         assert_eq!(names.trim(), "Ann");
     });
@@ -491,7 +506,7 @@ fn table_rename_with_enum_check_and_column_rename() {
 
 #[test]
 fn self_reference_and_parent_dropped_while_child_stays() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let mut before = blog();
         before.tables[1].columns.push(refs(
             nullable(col("reply_to", TypeDecl::I64)),
@@ -514,7 +529,7 @@ fn self_reference_and_parent_dropped_while_child_stays() {
 
 #[test]
 fn required_column_added_to_an_empty_table() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let mut after = blog();
         after.tables[1].columns.push(col("body", TypeDecl::String));
         roundtrip(db, dialect, &blog(), &after, "");
@@ -556,24 +571,27 @@ fn postgres_identity_added_and_json_cast() {
 
 #[test]
 fn contract_example_creates_and_drops() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         roundtrip(db, dialect, &decls(vec![], vec![]), &contract(), "");
         db.exec(
-            "INSERT INTO orgs DEFAULT VALUES;
+            "INSERT INTO orgs (id) VALUES (1);
              INSERT INTO users (email, org_id, created_at, updated_at, \"type\") VALUES ('a@x', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'k');",
         )
         .unwrap();
         let role = db.exec("SELECT role, age FROM users;").unwrap();
-        assert_eq!(role.trim().replace(',', "|"), "member|0");
+        assert_eq!(role.trim().replace('\t', "|"), "member|0");
         assert!(db
             .exec("INSERT INTO users (email, org_id, created_at, updated_at, \"type\", age) VALUES ('b@x', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'k', -1);")
-            .is_err_and(|e| e.contains("check") || e.contains("CHECK")), "the check constraint holds");
+            .is_err_and(|e| e.contains("check") || e.contains("CHECK") || e.contains("CONSTRAINT")), "the check constraint holds");
     });
 }
 
 #[test]
 fn column_rename_under_a_check_and_a_partial_index() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
+        if dialect == Dialect::Mysql {
+            return; // no partial indexes, or enum value renames not mapped yet
+        }
         let mut before = blog();
         before.tables[1].checks.push(CheckDecl {
             name: "posts_title_ok".into(),
@@ -607,7 +625,10 @@ fn column_rename_under_a_check_and_a_partial_index() {
 /// rebuild copies the rows (the new check refuses the old value).
 #[test]
 fn enum_value_renamed_keeps_rows() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
+        if dialect == Dialect::Mysql {
+            return; // no partial indexes, or enum value renames not mapped yet
+        }
         let (a, _) = schema(&with_role(&["admin", "member"], Some("member")), dialect);
         let (b, mut hints) = schema(&with_role(&["admin", "user"], Some("user")), dialect);
         hints
@@ -636,7 +657,7 @@ fn enum_value_renamed_keeps_rows() {
 /// so the drop itself is planned as a rebuild whose inverse is a rebuild too.
 #[test]
 fn dropped_required_column_comes_back_in_the_down() {
-    both(|db, dialect| {
+    each_database(|db, dialect| {
         let mut after = blog();
         after.tables[1].columns.remove(2);
         let g = roundtrip_with(db, dialect, &blog(), &after, BLOG_SEED, |db| {
@@ -644,4 +665,53 @@ fn dropped_required_column_comes_back_in_the_down() {
         });
         assert!(g.destructive);
     });
+}
+
+/// The MySQL renderer's coverage, on a real MySQL or MariaDB.
+#[test]
+fn mysql_tables_columns_keys_and_checks() {
+    let Some(db) = open(Dialect::Mysql) else {
+        return;
+    };
+    roundtrip(
+        db.as_ref(),
+        Dialect::Mysql,
+        &decls(vec![], vec![]),
+        &blog(),
+        "",
+    );
+    let mut after = blog();
+    after.tables[0].columns[2] = ColumnDecl {
+        default: Some(DefaultDecl::Str("anon".into())),
+        ..col("name", TypeDecl::Sql("varchar(100)".into()))
+    };
+    after.tables[0]
+        .columns
+        .push(nullable(col("bio", TypeDecl::String)));
+    after.tables[0].checks.push(CheckDecl {
+        name: "users_email_ok".into(),
+        expr: "email LIKE '%@%'".into(),
+    });
+    after.tables[0].columns[1].unique = false;
+    after.tables[0].uniques.push(UniqueDecl {
+        name: None,
+        columns: vec!["email".into(), "name".into()],
+    });
+    after.tables[1].columns[2].index = true;
+    let db = open(Dialect::Mysql).unwrap();
+    roundtrip(db.as_ref(), Dialect::Mysql, &blog(), &after, "");
+    let mut renamed = blog();
+    renamed.tables[0].name = "accounts".into();
+    renamed.tables[0].renamed_from = Some("users".into());
+    renamed.tables[1].columns[1]
+        .references
+        .as_mut()
+        .unwrap()
+        .table = "accounts".into();
+    renamed.tables[1].columns[2] = ColumnDecl {
+        renamed_from: Some("title".into()),
+        ..col("headline", TypeDecl::String)
+    };
+    let db = open(Dialect::Mysql).unwrap();
+    roundtrip(db.as_ref(), Dialect::Mysql, &blog(), &renamed, "");
 }

@@ -1,6 +1,6 @@
-//! MySQL statements: tables, columns, indexes and foreign keys. The rest of the MySQL renderer
-//! (column changes, enum changes, check changes) is still to come and is refused with a clear
-//! error instead of guessed.
+//! MySQL (and MariaDB) statements: tables, columns (`MODIFY COLUMN` restates a changed one),
+//! keys, uniques, indexes, checks and foreign keys. What is still to come (renaming checks and
+//! foreign keys, safe online forms) is refused with a clear error instead of guessed.
 
 use super::common::{create_index, create_table, foreign_key_clause};
 use super::quote::{ident, ident_list};
@@ -92,6 +92,34 @@ pub(super) fn render(step: &Step) -> Result<Vec<String>, Unsupported> {
         )],
         DropForeignKey { table, foreign_key } => {
             vec![alter(table, format!("DROP FOREIGN KEY {}", q(&foreign_key.name)))]
+        }
+        // MODIFY restates the whole column: type, nullability, default, auto-increment.
+        AlterColumn { table, from, to } => {
+            let mut out = Vec::new();
+            if let (true, false, Some(d)) = (from.nullable, to.nullable, &to.default) {
+                // Existing NULLs take the default instead of failing (as on PostgreSQL).
+                let col = q(&to.name);
+                out.push(format!("UPDATE {} SET {col} = {d} WHERE {col} IS NULL;", q(table)));
+            }
+            out.push(alter(table, format!("MODIFY COLUMN {}", column_def(to))));
+            out
+        }
+        AddPrimaryKey { table, primary_key } => vec![alter(
+            table,
+            format!("ADD PRIMARY KEY {}", ident_list(&primary_key.columns, D)),
+        )],
+        DropPrimaryKey { table, .. } => vec![alter(table, "DROP PRIMARY KEY".into())],
+        AddUnique { table, unique } => vec![alter(
+            table,
+            format!("ADD CONSTRAINT {} UNIQUE {}", q(&unique.name), ident_list(&unique.columns, D)),
+        )],
+        DropUnique { table, unique } => vec![alter(table, format!("DROP INDEX {}", q(&unique.name)))],
+        AddCheck { table, check } => vec![alter(
+            table,
+            format!("ADD CONSTRAINT {} CHECK ({})", q(&check.name), check.expr),
+        )],
+        DropCheck { table, check } => {
+            vec![alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))]
         }
         other => {
             return Err(unsupported(format!(

@@ -1,4 +1,4 @@
-//! Runs generated SQL on real databases through the `sqlite3` and `psql` command-line tools,
+//! Runs generated SQL on real databases through the `sqlite3`, `psql` and `mysql` clients,
 //! the way the runtime runs a migration file (directives honoured), and reads back a
 //! normalized description of the schema so two states can be compared. Tests skip (with a
 //! message) when the tool or the server is not there.
@@ -185,6 +185,74 @@ impl Drop for Postgres {
         let _ = run(
             &mut psql(),
             &format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE;", self.schema),
+        );
+    }
+}
+
+/// A throwaway database in the local MySQL or MariaDB (`127.0.0.1:3306`, user `root`).
+pub struct Mysql {
+    pub database: String,
+}
+
+fn mysql_client() -> Command {
+    let mut c = Command::new("mysql");
+    c.args([
+        "--no-defaults",
+        "-h127.0.0.1",
+        "-P3306",
+        "-uroot",
+        "-N",
+        "-B",
+    ]);
+    c
+}
+
+impl Mysql {
+    pub fn new() -> Option<Mysql> {
+        let database = unique_name("schema_core_test");
+        match run(
+            &mut mysql_client(),
+            &format!("CREATE DATABASE `{database}`;"),
+        ) {
+            Ok(_) => Some(Mysql { database }),
+            Err(e) => {
+                eprintln!("MySQL not reachable, skipping: {e}");
+                None
+            }
+        }
+    }
+
+    /// Test SQL, written with standard double-quoted identifiers.
+    pub fn exec(&self, sql: &str) -> Result<String, String> {
+        run(
+            mysql_client().arg(&self.database),
+            &format!("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES');\n{sql}"),
+        )
+    }
+
+    /// MySQL commits every DDL statement on its own: the file runs statement by statement,
+    /// in the server's default mode.
+    pub fn migrate(&self, file: &str) -> Result<(), String> {
+        run(mysql_client().arg(&self.database), file).map(|_| ())
+    }
+
+    pub fn describe(&self) -> String {
+        let q = r#"
+SELECT 'col', table_name, column_name, column_type, is_nullable, column_default, extra FROM information_schema.columns WHERE table_schema = database() ORDER BY 2, 3;
+SELECT 'idx', table_name, index_name, non_unique, group_concat(column_name ORDER BY seq_in_index) FROM information_schema.statistics WHERE table_schema = database() GROUP BY 2, 3, 4 ORDER BY 2, 3;
+SELECT 'fk', table_name, constraint_name, referenced_table_name, delete_rule, update_rule FROM information_schema.referential_constraints WHERE constraint_schema = database() ORDER BY 2, 3;
+SELECT 'check', table_name, constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_schema = database() ORDER BY 2, 3;
+"#;
+        run(mysql_client().arg(&self.database), q)
+            .unwrap_or_else(|e| panic!("describe failed: {e}"))
+    }
+}
+
+impl Drop for Mysql {
+    fn drop(&mut self) {
+        let _ = run(
+            &mut mysql_client(),
+            &format!("DROP DATABASE IF EXISTS `{}`;", self.database),
         );
     }
 }
