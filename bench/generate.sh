@@ -3,7 +3,8 @@
 # TypeScript schema; times cargo schema generate (from empty), cargo schema verify (nothing to
 # do), drizzle-kit generate (from empty, nothing to do) and the floor: syn parsing the same
 # Rust files. Usage: bench/generate.sh [N...]   (default: 100 1000 5000)
-# Env: ROUNDS (3), RUNS (per round, default 5; N>=5000: 2), WARMUP (1).
+# Env: ROUNDS (3), RUNS (per round, default 5), WARMUP (1); N>=5000: ROUNDS_BIG (1) x RUNS_BIG (2),
+# no warm-up. CS_ALT=path CS_ALT_LABEL=text: also time a second cargo-schema build.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(100 1000 5000)
@@ -32,7 +33,24 @@ for n in "${SIZES[@]}"; do
   items=$("$SYN" "$d/rust/src")
   log "N=$n: cargo-schema wrote $(ls "$d/rust-kept/migrations" | wc -l) files; drizzle $(ls "$d/drizzle/kept" | wc -l) entries; syn saw $items items"
 
-  runs=${RUNS:-5}; [ "$n" -ge 5000 ] && runs=${RUNS_BIG:-2}
+  # N >= 5000: fewer runs, one round, no warm-up (cargo-schema's plan step is super-quadratic
+  # there: a single run takes minutes; see BENCHMARKS.md).
+  # Same schema? Apply both tools' SQL to scratch PostgreSQL databases and compare what exists.
+  if [ "$n" -le 1000 ] && psql -X -q -c 'select 1' >/dev/null 2>&1; then
+    q="select (select count(*) from pg_tables where schemaname='public')||' tables, '||(select count(*) from information_schema.columns where table_schema='public')||' columns, '||(select count(*) from pg_indexes where schemaname='public')||' indexes, '||(select count(*) from pg_constraint where contype='f')||' foreign keys, '||(select count(*) from pg_type where typtype='e')||' enums'"
+    got=()
+    for w in cs dz; do
+      db=bench_gen_eq_$$_$w; dropdb --if-exists "$db" 2>/dev/null; createdb "$db"
+      if [ $w = cs ]; then cat "$d"/rust-kept/migrations/0001_*.up.sql; else sed 's/--> statement-breakpoint//' "$d"/drizzle/kept/0000_*.sql; fi \
+        | psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null
+      got+=("$(psql -X -At -d "$db" -c "$q")"); dropdb "$db"
+    done
+    log "N=$n: applied to PostgreSQL: cargo-schema: ${got[0]}; drizzle-kit: ${got[1]}"
+    [ "${got[0]}" = "${got[1]}" ] || { echo "the two schemas differ" >&2; exit 1; }
+  fi
+
+  runs=${RUNS:-5} rounds=$ROUNDS warm=${WARMUP:-1}
+  if [ "$n" -ge 5000 ]; then runs=${RUNS_BIG:-2} rounds=${ROUNDS_BIG:-1} warm=0; fi
   CS_GEN="$CS schema generate --manifest-path $d/rust/Cargo.toml"
   CS_VER="$CS schema verify --manifest-path $d/rust-kept/Cargo.toml"
   DZ_GEN="$DRIZZLE generate --dialect postgresql --schema $d/drizzle/schema.ts --out $d/drizzle/out"
@@ -40,7 +58,7 @@ for n in "${SIZES[@]}"; do
   FLOOR="$SYN $d/rust/src"
   EMPTY_CS="rm -rf $d/rust/migrations"
   EMPTY_DZ="rm -rf $d/drizzle/out"
-  log "N=$n: timing ($ROUNDS rounds x $runs runs)"
+  log "N=$n: timing ($rounds rounds x $runs runs)"
   args=(
     -n "cargo schema generate (from empty)" --prepare "$EMPTY_CS" "$CS_GEN"
     -n "cargo schema verify (nothing to do)" --prepare "true" "$CS_VER"
@@ -56,7 +74,7 @@ for n in "${SIZES[@]}"; do
     args+=(-n "cargo schema generate (from empty) [${CS_ALT_LABEL:-alt}]" --prepare "$EMPTY_CS"
       "$CS_ALT schema generate --manifest-path $d/rust/Cargo.toml")
   fi
-  hf "generate-$n" "$runs" "${WARMUP:-1}" -- "${args[@]}"
+  ROUNDS=$rounds hf "generate-$n" "$runs" "$warm" -- "${args[@]}"
 
   log "N=$n: peak memory"
   peak_rss "generate-$n" "cargo schema generate (from empty)" "$EMPTY_CS" -- $CS_GEN
