@@ -47,10 +47,11 @@ async fn run_locked(
     };
     match goal {
         Goal::Up { to } => {
+            let mut current = analysis::current_version(&applied);
             for migration in analysis::to_apply(migrations, &applied, to)? {
-                if let Some(done) = apply(migrator, session, migration, &applied).await? {
-                    report.migrations.push(done);
-                }
+                let applied_now = apply(migrator, session, migration, &applied, current).await?;
+                current = Some(migration.version);
+                report.migrations.extend(applied_now);
             }
         }
         Goal::Down(target) => {
@@ -84,10 +85,11 @@ async fn apply(
     session: &mut Session,
     migration: &Migration,
     applied: &[AppliedMigration],
+    current: Option<i64>,
 ) -> Result<Option<Applied>, MigrateError> {
     if transactional(session.dialect, no_transaction(&migration.up)) {
-        return match in_transaction(session, migrator.migrations(), migration, Direction::Up).await
-        {
+        let all = migrator.migrations();
+        return match in_transaction(session, all, migration, Direction::Up, current).await {
             Ok(done) => Ok(Some(done)),
             Err(Skip::AlreadyDone) => Ok(None),
             Err(Skip::Failed(error)) => Err(error),
@@ -122,6 +124,7 @@ async fn in_transaction(
     all: &[Migration],
     migration: &Migration,
     direction: Direction,
+    current: Option<i64>,
 ) -> Result<Applied, Skip> {
     let script = match direction {
         Direction::Up => &migration.up,
@@ -136,7 +139,8 @@ async fn in_transaction(
         None
     };
     session.begin().await.map_err(Skip::Failed)?;
-    let outcome = transaction_body(session, all, migration, script, direction, fk_off).await;
+    let outcome =
+        transaction_body(session, all, migration, script, direction, fk_off, current).await;
     match &outcome {
         Ok(_) => {
             if let Err(error) = session.commit().await {
@@ -159,22 +163,14 @@ async fn transaction_body(
     script: &Script,
     direction: Direction,
     fk_off: bool,
+    current: Option<i64>,
 ) -> Result<Applied, Skip> {
-    // Read the history again inside the transaction: under a per-migration lock (SQLite,
-    // PostgreSQL transaction mode) another process may have moved on since the first read.
-    let applied = session.read_applied().await?;
-    let still_needed = match direction {
-        Direction::Up => analysis::to_apply(all, &applied, None)?
-            .iter()
-            .any(|m| m.version == migration.version),
-        Direction::Down => applied
-            .iter()
-            .any(|a| a.version == migration.version && a.complete),
+    let version_before = if session.per_migration_lock() {
+        recheck(session, all, migration, direction).await?
+    } else {
+        // The run-wide lock has been held since the history was read.
+        current
     };
-    if !still_needed {
-        return Err(Skip::AlreadyDone);
-    }
-    let version_before = analysis::current_version(&applied);
     let started = Instant::now();
     if direction == Direction::Up {
         session.delete_row(migration.version, true).await?;
@@ -221,6 +217,30 @@ async fn transaction_body(
         Direction::Down => session.delete_row(migration.version, false).await?,
     }
     Ok(done(migration, script, execution_ms))
+}
+
+/// Under a per-migration lock (SQLite, PostgreSQL transaction mode) another process may have
+/// moved on since the history was first read: read it again inside the transaction. Returns
+/// the version the database is at.
+async fn recheck(
+    session: &mut Session,
+    all: &[Migration],
+    migration: &Migration,
+    direction: Direction,
+) -> Result<Option<i64>, Skip> {
+    let applied = session.read_applied().await?;
+    let still_needed = match direction {
+        Direction::Up => analysis::to_apply(all, &applied, None)?
+            .iter()
+            .any(|m| m.version == migration.version),
+        Direction::Down => applied
+            .iter()
+            .any(|a| a.version == migration.version && a.complete),
+    };
+    if !still_needed {
+        return Err(Skip::AlreadyDone);
+    }
+    Ok(analysis::current_version(&applied))
 }
 
 /// Runs a `-- schema:no-transaction` (or MySQL) up script statement by statement, recording
@@ -331,7 +351,15 @@ async fn undo(
 ) -> Result<Option<Applied>, MigrateError> {
     let script = &migration.down;
     if transactional(session.dialect, no_transaction(script)) {
-        return match in_transaction(session, &[], migration, Direction::Down).await {
+        return match in_transaction(
+            session,
+            &[],
+            migration,
+            Direction::Down,
+            Some(migration.version),
+        )
+        .await
+        {
             Ok(done) => Ok(Some(done)),
             Err(Skip::AlreadyDone) => Ok(None),
             Err(Skip::Failed(error)) => Err(error),
