@@ -305,6 +305,11 @@ async fn sigkill_at_random_moments_sqlite() {
 }
 
 async fn eight_at_once(url: &str, dialect: Dialect) {
+    let text = if dialect == Dialect::Mysql {
+        "CHAR"
+    } else {
+        "TEXT"
+    };
     let folder = folder(dialect);
     let workers: Vec<Child> = (0..8).map(|_| worker(url, &folder)).collect();
     for (index, child) in workers.into_iter().enumerate() {
@@ -322,7 +327,9 @@ async fn eight_at_once(url: &str, dialect: Dialect) {
     );
     let counts = texts(
         &pool,
-        "SELECT CAST(count(*) AS TEXT) FROM applied_log GROUP BY version ORDER BY version",
+        &format!(
+            "SELECT CAST(count(*) AS {text}) FROM applied_log GROUP BY version ORDER BY version"
+        ),
     )
     .await;
     let expected = if dialect == Dialect::Postgres {
@@ -351,4 +358,12 @@ async fn eight_processes_at_once_postgres() {
 async fn eight_processes_at_once_sqlite() {
     let db = testdb::sqlite();
     eight_at_once(&db.url, Dialect::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_processes_at_once_mysql() {
+    let Some(db) = testdb::mysql().await else {
+        return;
+    };
+    eight_at_once(&db.url, Dialect::Mysql).await;
 }
