@@ -36,11 +36,11 @@ for m in "${SIZES[@]}"; do
     # cmd TOOL TARGET: the command that applies the migrations to TARGET (db name or file)
     cmd() {
       local url
-      if [ "$db" = postgres ]; then url=$PGURL/$2; else url=sqlite://$2; fi
+      if [ "$db" = postgres ]; then url="$PGURL/$2?sslmode=disable"; else url=sqlite://$2; fi
       case $1 in
-        runtime) echo "$APPLY $P/cs-$db/migrations $url" ;;
-        cli) echo "$CS schema migrate --manifest-path $P/cs-$db/Cargo.toml --database-url $url" ;;
-        sqlx) echo "$SQLX migrate run --source $P/sqlx --database-url $url" ;;
+        runtime) echo "$APPLY $P/cs-$db/migrations '$url'" ;;
+        cli) echo "$CS schema migrate --manifest-path $P/cs-$db/Cargo.toml --database-url '$url'" ;;
+        sqlx) echo "$SQLX migrate run --source $P/sqlx --database-url '$url'" ;;
         floor)
           if [ "$db" = postgres ]; then echo "psql -X -q -v ON_ERROR_STOP=1 -d $2 -f $P/floor.sql"
           else echo "sqlite3 -bail $2 .read\ $P/floor.sql"; fi ;;
@@ -97,7 +97,7 @@ for m in "${SIZES[@]}"; do
 
     for t in runtime cli sqlx; do
       tg=$(target "$t" empty)
-      peak_rss "apply-$db-$m-empty" "$(label "$t") (from empty)" "$(fresh "$tg" | sed "s/^bash -c '//; s/'\$//")" -- $(cmd "$t" "$tg")
+      peak_rss "apply-$db-$m-empty" "$(label "$t") (from empty)" "$(fresh "$tg" | sed "s/^bash -c '//; s/'\$//")" -- bash -c "exec $(cmd "$t" "$tg")"
     done
   done
 done

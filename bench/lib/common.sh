@@ -12,6 +12,9 @@ PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
+# No TLS and no GSSAPI for any client (psql, sqlx-cli, cargo-schema): the benchmarks measure the
+# migration runners, not a TLS handshake (cargo-schema is built without a TLS backend anyway).
+export PGSSLMODE=disable PGGSSENCMODE=disable
 unset DATABASE_URL
 export NO_COLOR=1 CARGO_TERM_COLOR=never
 # Rounds of alternation: each round runs every command RUNS times (hyperfine runs one
