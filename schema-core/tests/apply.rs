@@ -715,3 +715,25 @@ fn mysql_tables_columns_keys_and_checks() {
     let db = open(Dialect::Mysql).unwrap();
     roundtrip(db.as_ref(), Dialect::Mysql, &blog(), &renamed, "");
 }
+
+#[test]
+fn postgres_column_moves_to_another_enum() {
+    let Some(db) = open(Dialect::Postgres) else {
+        return;
+    };
+    let before = with_role(&["admin", "member"], Some("member"));
+    let mut after = before.clone();
+    after.enums.push(enum_decl(
+        "Level",
+        "user_level",
+        &["member", "admin", "owner"],
+    ));
+    after.tables[0].columns[3].ty = TypeDecl::Enum("user_level".into());
+    let g = roundtrip(db.as_ref(), Dialect::Postgres, &before, &after, BLOG_SEED);
+    assert!(
+        g.up_sql
+            .contains("TYPE \"user_level\" USING \"role\"::text::\"user_level\""),
+        "{}",
+        g.up_sql
+    );
+}

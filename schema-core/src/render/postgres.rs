@@ -237,7 +237,16 @@ fn alter_column(ctx: &RenderContext, table: &str, from: &Column, to: &Column) ->
             out.push(a("DROP DEFAULT".into()));
         }
         let new_ty = ty(ctx, &to.ty);
-        if needs_using(&from.ty, &to.ty) {
+        let from_base = from.ty.strip_suffix("[]").unwrap_or(&from.ty);
+        if ctx.enum_names.contains(from_base) && !to.ty.starts_with("text") {
+            // An enum has casts only to and from text: go through it.
+            let via = if from.ty.ends_with("[]") {
+                "text[]"
+            } else {
+                "text"
+            };
+            out.push(a(format!("TYPE {new_ty} USING {col}::{via}::{new_ty}")));
+        } else if needs_using(&from.ty, &to.ty) {
             out.push(a(format!("TYPE {new_ty} USING {col}::{new_ty}")));
         } else {
             out.push(a(format!("TYPE {new_ty}")));
