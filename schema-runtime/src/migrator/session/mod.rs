@@ -4,6 +4,7 @@
 //! future is dropped (cancelled, or the task panicked) the connection is dropped with it,
 //! which closes the socket and makes the server release the lock and roll back.
 
+mod abandon;
 pub(crate) mod history;
 #[cfg(feature = "mysql")]
 mod mysql;
@@ -14,6 +15,7 @@ mod sqlite;
 
 use super::options::valid_table_name;
 use super::{DatabasePool, LockMode, MigrateError, MigratorOptions};
+use abandon::AbandonGuard;
 use schema_core::migrations::Statement;
 use schema_core::Dialect;
 use sqlx::{AssertSqlSafe, Connection};
@@ -52,6 +54,7 @@ pub(crate) struct Session {
     /// different tables in one database do not block each other.
     key: i64,
     holds_lock: bool,
+    abandon: AbandonGuard,
 }
 
 impl Session {
@@ -86,9 +89,25 @@ impl Session {
             table: options.history_table.to_string(),
             key: i64::from_be_bytes(key_bytes) & i64::MAX,
             holds_lock: false,
+            abandon: AbandonGuard::new(pool, None),
         };
+        let backend_id = session.backend_id().await;
+        session.abandon = AbandonGuard::new(pool, backend_id);
         session.configure().await?;
         Ok(session)
+    }
+
+    /// The server's id of this connection (PostgreSQL backend pid, MySQL connection id).
+    async fn backend_id(&mut self) -> Option<i64> {
+        let sql = match self.dialect {
+            // Behind a transaction-pooling proxy the pid belongs to whichever server
+            // connection ran the query, possibly someone else's later: never end it.
+            Dialect::Postgres if self.options.lock_mode == LockMode::Transaction => return None,
+            Dialect::Postgres => "SELECT pg_backend_pid()::bigint",
+            Dialect::Mysql => "SELECT CAST(CONNECTION_ID() AS SIGNED)",
+            Dialect::Sqlite => return None,
+        };
+        with_conn!(&mut self.conn, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await.ok())
     }
 
     async fn configure(&mut self) -> Result<(), MigrateError> {
@@ -175,6 +194,7 @@ impl Session {
             table,
             key,
             holds_lock,
+            mut abandon,
             ..
         } = self;
         if holds_lock {
@@ -188,6 +208,7 @@ impl Session {
             }
         }
         let _ = with_conn!(conn, c => c.close().await);
+        abandon.disarm();
     }
 
     /// Runs one SQL text as it is (no bind parameters, simple protocol where it matters).
