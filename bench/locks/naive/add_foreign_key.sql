@@ -1,0 +1,1 @@
+ALTER TABLE "items" ADD CONSTRAINT "items_parent_id_parents_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."parents"("id") ON DELETE no action ON UPDATE no action;

@@ -1,0 +1,1 @@
+CREATE INDEX "items_parent_id_idx" ON "items" USING btree ("parent_id");
