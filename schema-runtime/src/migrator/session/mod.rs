@@ -2,7 +2,8 @@
 //! it. The connection is taken out of the pool (`detach`) and closed at the end, so session
 //! settings and the PostgreSQL/MySQL session lock never leak into the pool; if the run's
 //! future is dropped (cancelled, or the task panicked) the connection is dropped with it,
-//! which closes the socket and makes the server release the lock and roll back.
+//! which closes the socket and makes the server release the lock and roll back; a statement
+//! still running on the server is ended from another connection (see `abandon`).
 
 mod abandon;
 pub(crate) mod history;
