@@ -4,7 +4,8 @@
 #
 # usage: bench/locks/run.sh [CASE...]      (default: all seven cases)
 # env:   ROWS (1000000) PARENTS (1000) WRITERS (4 pgbench connections) RATE (400 writes/s in all)
-#        WARM (2 s of load before the migration) TAIL (1 s after) PGHOST/PGPORT/PGUSER
+#        WARM (2 s of load before the migration) TAIL (1 s after) REPEAT (3 runs of each variant,
+#        alternating naive and generated) PGHOST/PGPORT/PGUSER
 #        CS (a cargo-schema binary; default: built into bench/.work/locks-target)
 #
 # For each case: bench/locks/fixture/src/lib.rs (before) and fixture/cases/CASE.rs (after) go
@@ -22,7 +23,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$ROOT/bench/.work/locks
 ROWS=${ROWS:-1000000} PARENTS=${PARENTS:-1000} WRITERS=${WRITERS:-4} RATE=${RATE:-400}
-WARM=${WARM:-2} TAIL=${TAIL:-1}
+WARM=${WARM:-2} TAIL=${TAIL:-1} REPEAT=${REPEAT:-3}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
 export NO_COLOR=1 CARGO_TERM_COLOR=never
@@ -104,9 +105,9 @@ createdb "$BASE"
   || { cat "$WORK/base/migrate.log" >&2; exit 1; }
 "${PSQL[@]}" -d "$BASE" -v rows="$ROWS" -v parents="$PARENTS" -f "$HERE/load/setup.sql"
 
-# run CASE VARIANT: one measured run; appends a JSON line to results.jsonl.
+# run CASE VARIANT REP: one measured run; appends a JSON line to results.jsonl.
 run() {
-  local c=$1 v=$2 dir=$WORK/runs/$1-$2 db=locks_run_$$ t0 t1 rc=0 pg=0
+  local c=$1 v=$2 r=$3 dir=$WORK/runs/$1-$2-$3 db=locks_run_$$ t0 t1 rc=0 pg=0
   mkdir -p "$dir"
   phase() { printf '%s %s\n' "$(date +%s.%N)" "$1" >>"$dir/phases.log"; }
   phase copy
@@ -141,21 +142,31 @@ run() {
   fi
   local stats
   stats=$(python3 "$HERE/stall.py" "$t0" "$t1" "$dir"/lat.*)
-  python3 - "$c" "$v" "$rc" "$stats" >>"$WORK/results.jsonl" <<'EOF'
+  python3 - "$c" "$v" "$r" "$rc" "$stats" >>"$WORK/results.jsonl" <<'EOF'
 import json, sys
-c, v, rc, stats = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
-print(json.dumps({"case": c, "variant": v, "migration_exit": rc, **stats}))
+c, v, r, rc, stats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
+print(json.dumps({"case": c, "variant": v, "rep": r, "migration_exit": rc, **stats}))
 EOF
-  log "$c/$v: $stats"
+  log "$c/$v #$r: $stats"
   phase drop
   dropdb --force "$db"
   phase done
 }
 
 : >"$WORK/results.jsonl"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for c in "${CASES[@]}"; do
-  run "$c" naive
-  run "$c" generated
+  for r in $(seq 1 "$REPEAT"); do
+    run "$c" naive "$r"
+    run "$c" generated "$r"
+  done
 done
-python3 "$HERE/report.py" "$WORK" "${CASES[@]}" >"$WORK/results.md"
+{
+  echo "- run: $(date -u '+%Y-%m-%d %H:%M UTC'), git $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- schema-core schema-runtime cargo-schema || echo ' (with uncommitted changes in schema-core/runtime/cli)'); load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM (shared with other work)"
+  echo "- PostgreSQL: $("${PSQL[@]}" -At -d postgres -c 'show server_version'); items: $ROWS rows, parents: $PARENTS rows"
+  echo "- load: pgbench, $WRITERS connections, $RATE writes/s in all (UPDATE items 2 : INSERT items 2 : UPDATE parents 1), $REPEAT runs per variant"
+  echo
+  python3 "$HERE/report.py" "$WORK" "${CASES[@]}"
+} >"$WORK/results.md"
 cat "$WORK/results.md"
