@@ -3,7 +3,7 @@
 # TypeScript schema; times cargo schema generate (from empty), cargo schema verify (nothing to
 # do), drizzle-kit generate (from empty, nothing to do) and the floor: syn parsing the same
 # Rust files. Usage: bench/generate.sh [N...]   (default: 100 1000 5000)
-# Env: ROUNDS (3), RUNS (per round, default 5), WARMUP (1); N>=5000: ROUNDS_BIG (1) x RUNS_BIG (2),
+# Env: ROUNDS (3), RUNS (per round, default 5), WARMUP (1); N>=5000: ROUNDS_BIG (2) x RUNS_BIG (2),
 # no warm-up. CS_ALT=path CS_ALT_LABEL=text: also time a second cargo-schema build.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -33,8 +33,7 @@ for n in "${SIZES[@]}"; do
   items=$("$SYN" "$d/rust/src")
   log "N=$n: cargo-schema wrote $(ls "$d/rust-kept/migrations" | wc -l) files; drizzle $(ls "$d/drizzle/kept" | wc -l) entries; syn saw $items items"
 
-  # N >= 5000: fewer runs, one round, no warm-up (cargo-schema's plan step is super-quadratic
-  # there: a single run takes minutes; see BENCHMARKS.md).
+  # N >= 5000: fewer runs and rounds, no warm-up (drizzle-kit takes ~10-20 s per run there).
   # Same schema? Apply both tools' SQL to scratch PostgreSQL databases and compare what exists.
   if [ "$n" -le 1000 ] && psql -X -q -c 'select 1' >/dev/null 2>&1; then
     q="select (select count(*) from pg_tables where schemaname='public')||' tables, '||(select count(*) from information_schema.columns where table_schema='public')||' columns, '||(select count(*) from pg_indexes where schemaname='public')||' indexes, '||(select count(*) from pg_constraint where contype='f')||' foreign keys, '||(select count(*) from pg_type where typtype='e')||' enums'"
@@ -50,7 +49,7 @@ for n in "${SIZES[@]}"; do
   fi
 
   runs=${RUNS:-5} rounds=$ROUNDS warm=${WARMUP:-1}
-  if [ "$n" -ge 5000 ]; then runs=${RUNS_BIG:-2} rounds=${ROUNDS_BIG:-1} warm=0; fi
+  if [ "$n" -ge 5000 ]; then runs=${RUNS_BIG:-2} rounds=${ROUNDS_BIG:-2} warm=0; fi
   CS_GEN="$CS schema generate --manifest-path $d/rust/Cargo.toml"
   CS_VER="$CS schema verify --manifest-path $d/rust-kept/Cargo.toml"
   DZ_GEN="$DRIZZLE generate --dialect postgresql --schema $d/drizzle/schema.ts --out $d/drizzle/out"
