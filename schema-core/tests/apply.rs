@@ -270,8 +270,8 @@ fn enum_value_removed_and_default_changed() {
             BLOG_SEED,
         );
         assert!(
-            !g.destructive,
-            "fails on held values rather than losing data"
+            g.destructive,
+            "dropping an enum value needs an acknowledgement (issue 6)"
         );
         let roles = db.exec("SELECT DISTINCT role FROM users;").unwrap();
         assert_eq!(roles.trim(), "member");

@@ -26,12 +26,18 @@ fn postgres_add_column() {
     let g = gen(&blog(), &add_email(), Dialect::Postgres);
     assert_eq!(
         g.up_sql,
-        "-- add column users.motto text NOT NULL DEFAULT 'it''s' (safe)\n\
+        "-- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
+         SET LOCAL lock_timeout = '2s';\n\
+         \n\
+         -- add column users.motto text NOT NULL DEFAULT 'it''s' (safe)\n\
          ALTER TABLE \"users\" ADD COLUMN \"motto\" text NOT NULL DEFAULT 'it''s';\n"
     );
     assert_eq!(
         g.down_sql,
-        "-- drop column users.motto (destructive)\n\
+        "-- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
+         SET LOCAL lock_timeout = '2s';\n\
+         \n\
+         -- drop column users.motto (destructive)\n\
          --   data loss: the values of users.motto are deleted; the old app version still reads it\n\
          ALTER TABLE \"users\" DROP COLUMN \"motto\";\n"
     );
@@ -113,9 +119,12 @@ fn pg_enum(values: &[&str]) -> Schema {
     s
 }
 
+/// The statements of a file, without comments and without the `lock_timeout` settings (tested
+/// on their own in `postgres_lock_timeouts`).
 fn body(sql: &str) -> Vec<&str> {
     sql.lines()
         .filter(|l| !l.starts_with("--") && !l.is_empty())
+        .filter(|l| !l.starts_with("SET LOCAL lock_timeout") && !l.starts_with("SET lock_timeout"))
         .collect()
 }
 
@@ -209,9 +218,15 @@ fn postgres_column_alterations() {
         [
             "ALTER TABLE \"posts\" ALTER COLUMN \"views\" DROP DEFAULT;",
             "ALTER TABLE \"posts\" ALTER COLUMN \"views\" TYPE integer USING \"views\"::integer;",
+            // SET NOT NULL on an existing table goes through a validated check (PostgreSQL 12+).
+            "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_views_not_null\" CHECK (\"views\" IS NOT NULL) NOT VALID;",
+            "ALTER TABLE \"posts\" VALIDATE CONSTRAINT \"posts_views_not_null\";",
             "ALTER TABLE \"posts\" ALTER COLUMN \"views\" SET NOT NULL;",
+            "ALTER TABLE \"posts\" DROP CONSTRAINT \"posts_views_not_null\";",
         ]
     );
+    assert!(g.down_sql.starts_with("-- schema:no-transaction\n"));
+    assert!(g.up_sql.contains("SET LOCAL lock_timeout = '2s';\n"));
 }
 
 #[test]

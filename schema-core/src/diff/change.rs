@@ -215,6 +215,27 @@ impl Change {
         }
     }
 
+    /// The words that acknowledge this change (`generate --accept "<key>"`, and the
+    /// `-- schema:accept <key>` line in the migration): the change without its details.
+    pub fn accept_key(&self) -> String {
+        use Change::*;
+        match self {
+            AddColumn { table, column } | DropColumn { table, column } => {
+                let verb = if matches!(self, AddColumn { .. }) {
+                    "add"
+                } else {
+                    "drop"
+                };
+                format!("{verb} column {table}.{}", column.name)
+            }
+            AlterColumn { table, to, .. } => format!("alter column {table}.{}", to.name),
+            AlterEnum { to, .. } => format!("alter enum {}", to.name),
+            AddUnique { table, unique } => format!("add unique {table}.{}", unique.name),
+            AddIndex { table, index } => format!("add unique {table}.{}", index.name),
+            other => other.summary(),
+        }
+    }
+
     /// One line for people: what this change does.
     pub fn summary(&self) -> String {
         use Change::*;

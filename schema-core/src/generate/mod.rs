@@ -8,7 +8,7 @@ pub use slug::slug;
 
 use crate::diff::{diff, Change};
 use crate::model::{RenameHints, Schema};
-use crate::plan::{plan, Risk, RiskLevel};
+use crate::plan::{plan_for, Risk, RiskLevel, Target};
 use crate::render::{render, Direction, RenderContext, Unsupported};
 use serde::Serialize;
 use std::fmt;
@@ -82,11 +82,21 @@ impl From<Unsupported> for GenerateError {
 }
 
 /// Diffs `from` (the committed snapshot; pass [`Schema::empty`] when there is none) against
-/// `to` (the code) and renders the migration.
+/// `to` (the code) and renders the migration, for the default [`Target`].
 pub fn generate(
     from: &Schema,
     to: &Schema,
     hints: &RenameHints,
+) -> Result<Generated, GenerateError> {
+    generate_for(from, to, hints, Target::default())
+}
+
+/// [`generate`] for `target` (PostgreSQL version, lock budgets).
+pub fn generate_for(
+    from: &Schema,
+    to: &Schema,
+    hints: &RenameHints,
+    target: Target,
 ) -> Result<Generated, GenerateError> {
     if from.dialect != to.dialect && !from.is_empty() {
         return Err(GenerateError::DialectMismatch {
@@ -95,8 +105,8 @@ pub fn generate(
         });
     }
     let changes = crate::plan::tables_in_dependency_order(&diff(from, to, hints));
-    let planned = plan(from, to, &changes);
-    let ctx = RenderContext::new(from, to);
+    let planned = plan_for(from, to, &changes, target);
+    let ctx = RenderContext::new(from, to).with_target(target);
     let (up_sql, down_sql) = if changes.is_empty() {
         (String::new(), String::new())
     } else {
@@ -105,13 +115,27 @@ pub fn generate(
             render(&planned.down, to.dialect, &ctx, Direction::Down)?,
         )
     };
+    let new_tables: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable(t) => Some(t.name.as_str()),
+            _ => None,
+        })
+        .collect();
     let reports: Vec<ChangeReport> = planned
         .changes
         .iter()
-        .map(|(c, risk)| ChangeReport {
-            summary: c.summary(),
-            risk: risk.clone(),
-            action: action(c, to.dialect, &planned.up),
+        .map(|(c, risk)| {
+            let existing = c.table().is_some_and(|t| !new_tables.contains(&t));
+            ChangeReport {
+                summary: c.summary(),
+                risk: risk.clone(),
+                action: match (to.dialect, existing) {
+                    (crate::Dialect::Postgres, true) => postgres_safe_action(c, &target),
+                    _ => None,
+                }
+                .unwrap_or_else(|| action(c, to.dialect, &planned.up)),
+            }
         })
         .collect();
     Ok(Generated {
@@ -123,6 +147,33 @@ pub fn generate(
         up_sql,
         down_sql,
     })
+}
+
+/// What the PostgreSQL safe form of a change to an existing table does, in a few words.
+fn postgres_safe_action(c: &Change, target: &Target) -> Option<String> {
+    use Change::*;
+    Some(
+        match c {
+            AddIndex { .. } => "CREATE INDEX CONCURRENTLY, outside a transaction",
+            DropIndex { .. } => "DROP INDEX CONCURRENTLY, outside a transaction",
+            AddUnique { .. } => {
+                "unique index built CONCURRENTLY, then ADD CONSTRAINT .. UNIQUE USING INDEX"
+            }
+            AddPrimaryKey { .. } => {
+                "unique index built CONCURRENTLY, then ADD PRIMARY KEY USING INDEX"
+            }
+            AddForeignKey { .. } | AddCheck { .. } => {
+                "ADD CONSTRAINT .. NOT VALID, then VALIDATE CONSTRAINT in its own transaction"
+            }
+            AlterColumn { from, to, .. }
+                if from.nullable && !to.nullable && target.check_proves_not_null() =>
+            {
+                "CHECK (.. IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL without a scan"
+            }
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 /// How a change is carried out, in a few words.

@@ -1,7 +1,6 @@
 //! What a down migration cannot give back: one sentence per thing an up step destroys.
 
-use super::{classify, RiskLevel};
-use crate::dialect::Dialect;
+use super::risk::{type_change, TypeChange};
 use crate::diff::Change;
 
 /// What the down migration cannot give back after `change` ran.
@@ -22,7 +21,7 @@ pub(crate) fn lost_data(change: &Change) -> Vec<String> {
         )],
         Change::AlterColumn { table, from, to } => {
             let mut lost = Vec::new();
-            if classify(change, Dialect::Postgres).level == RiskLevel::Destructive {
+            if type_change(&from.ty, &to.ty) == TypeChange::Lossy {
                 lost.push(format!(
                     "column {table}.{} goes back to {}, but precision lost in the change to {} is not restored",
                     to.name, from.ty, to.ty

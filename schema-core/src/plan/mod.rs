@@ -18,10 +18,12 @@ pub mod risk;
 mod split;
 mod sqlite;
 mod step;
+pub mod target;
 
 pub use order::tables_in_dependency_order;
-pub use risk::{classify, Risk, RiskLevel};
+pub use risk::{classify, Hazard, Risk, RiskContext, RiskLevel};
 pub use step::{EnumUsage, PlannedStep, Step, ValueRenames};
+pub use target::Target;
 
 use crate::dialect::Dialect;
 use crate::diff::Change;
@@ -44,8 +46,14 @@ impl Plan {
     }
 }
 
-/// Orders `changes` (from [`crate::diff::diff`] of `from` and `to`) for `to.dialect`.
+/// Orders `changes` (from [`crate::diff::diff`] of `from` and `to`) for `to.dialect`, with the
+/// risks for the default [`Target`].
 pub fn plan(from: &Schema, to: &Schema, changes: &[Change]) -> Plan {
+    plan_for(from, to, changes, Target::default())
+}
+
+/// [`plan`] with the risks for `target` (PostgreSQL version).
+pub fn plan_for(from: &Schema, to: &Schema, changes: &[Change], target: Target) -> Plan {
     let dialect = to.dialect;
     let ordered = order::tables_in_dependency_order(changes);
     let changes = ordered.as_slice();
@@ -66,11 +74,12 @@ pub fn plan(from: &Schema, to: &Schema, changes: &[Change]) -> Plan {
             lost_data: s.lost_data.clone(),
         })
         .collect();
+    let risks = RiskContext::for_changes(dialect, target, changes);
     Plan {
         dialect,
         changes: changes
             .iter()
-            .map(|c| (c.clone(), classify(c, dialect)))
+            .map(|c| (c.clone(), classify(c, &risks)))
             .collect(),
         up,
         down,

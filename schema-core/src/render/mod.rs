@@ -11,27 +11,38 @@
 //! - `-- schema:no-transaction` (PostgreSQL) when the file adds an enum value and a later
 //!   statement uses it (a value added in a transaction cannot be used before it commits).
 //!
-//! Safe forms (`CREATE INDEX CONCURRENTLY`, `NOT VALID` + `VALIDATE`) are not emitted yet.
-//! They plug in without touching the diff: a plan pass that splits such steps into their own
-//! steps (and files), and the PostgreSQL arms for `AddIndex` / `AddForeignKey` / `AddCheck`.
+//!   It also marks every file that holds a PostgreSQL safe form ([`postgres_safe`]:
+//!   `CONCURRENTLY`, `NOT VALID` + `VALIDATE`), and every file adding an enum value on
+//!   PostgreSQL before 12.
+//!
+//! PostgreSQL files set `lock_timeout` first ([`crate::plan::Target`]): `SET LOCAL` in a
+//! transactional file, a session `SET` in a `-- schema:no-transaction` file, where each
+//! `CONCURRENTLY` statement gets the longer budget and the short one is set again after it.
+//!
+//! A step whose change `generate` refuses without an acknowledgement carries the line
+//! `--   requires: -- schema:accept <key>`; `cargo schema verify` reads it back.
 
 mod common;
 mod mysql;
 mod postgres;
 pub(crate) mod postgres_enum;
+pub(crate) mod postgres_safe;
 pub mod quote;
 mod sqlite;
 
 use crate::dialect::Dialect;
 use crate::diff::{diff, Change};
 use crate::model::{RenameHints, Schema};
-use crate::plan::{classify, PlannedStep, Risk, RiskLevel, Step};
+use crate::plan::target::timeout_literal;
+use crate::plan::{classify, PlannedStep, Risk, RiskContext, RiskLevel, Step, Target};
 use crate::types::quote_literal;
 use std::collections::BTreeSet;
 use std::fmt;
 
 pub const NO_TRANSACTION: &str = "-- schema:no-transaction";
 pub const FOREIGN_KEYS_OFF: &str = "-- schema:foreign-keys=off";
+/// Before the acknowledgement key of a step `generate` refuses without one.
+pub const REQUIRES_ACCEPT: &str = "--   requires: -- schema:accept ";
 
 /// What the renderer needs to know beyond the steps.
 #[derive(Clone, Debug, Default)]
@@ -40,6 +51,11 @@ pub struct RenderContext {
     pub enum_names: BTreeSet<String>,
     /// Tables some other table references with a foreign key, in either schema.
     pub referenced_tables: BTreeSet<String>,
+    /// PostgreSQL version and lock budgets.
+    pub target: Target,
+    /// Tables the rendered steps create (set by [`render`] from its steps): what is added to
+    /// them gets the plain form, everything else on PostgreSQL the safe form.
+    pub new_tables: BTreeSet<String>,
 }
 
 impl RenderContext {
@@ -56,6 +72,31 @@ impl RenderContext {
             }
         }
         ctx
+    }
+
+    pub fn with_target(mut self, target: Target) -> RenderContext {
+        self.target = target;
+        self
+    }
+
+    /// This context for one file of `steps`: the tables they create.
+    fn for_steps(&self, steps: &[PlannedStep]) -> RenderContext {
+        let mut ctx = self.clone();
+        ctx.new_tables = steps
+            .iter()
+            .filter_map(|s| match &s.step {
+                Step::Change(Change::CreateTable(t)) => Some(t.name.clone()),
+                _ => None,
+            })
+            .collect();
+        ctx
+    }
+
+    fn risks(&self, dialect: Dialect) -> RiskContext {
+        RiskContext {
+            new_tables: self.new_tables.clone(),
+            ..RiskContext::new(dialect, self.target)
+        }
     }
 }
 
@@ -94,9 +135,10 @@ pub fn statements(
 }
 
 /// What a step does and its risk, for the comment above it.
-pub fn describe(step: &Step, dialect: Dialect) -> (String, Risk) {
+pub fn describe(step: &Step, risks: &RiskContext) -> (String, Risk) {
+    let dialect = risks.dialect;
     match step {
-        Step::Change(c) => (c.summary(), classify(c, dialect)),
+        Step::Change(c) => (c.summary(), classify(c, risks)),
         Step::AlterEnum {
             from,
             to,
@@ -108,7 +150,7 @@ pub fn describe(step: &Step, dialect: Dialect) -> (String, Risk) {
                 to: to.clone(),
                 renamed_values: renamed_values.clone(),
             };
-            (c.summary(), classify(&c, dialect))
+            (c.summary(), classify(&c, risks))
         }
         Step::RebuildTable {
             from,
@@ -131,12 +173,14 @@ pub fn describe(step: &Step, dialect: Dialect) -> (String, Risk) {
             }));
             let worst = changes
                 .iter()
-                .map(|c| classify(c, dialect))
+                .map(|c| classify(c, risks))
                 .max_by_key(|r| r.level)
                 .filter(|r| r.level == RiskLevel::Destructive);
-            let risk = worst.unwrap_or(Risk {
-                level: RiskLevel::NeedsCare,
-                reason: "copies every row while holding the write lock".into(),
+            let risk = worst.unwrap_or_else(|| {
+                Risk::new(
+                    RiskLevel::NeedsCare,
+                    "copies every row while holding the write lock",
+                )
             });
             (
                 format!("rebuild table {} ({})", to.name, parts.join("; ")),
@@ -153,8 +197,16 @@ pub fn render(
     ctx: &RenderContext,
     direction: Direction,
 ) -> Result<String, Unsupported> {
+    let ctx = &ctx.for_steps(steps);
+    let risks = ctx.risks(dialect);
+    let mut rendered = Vec::new();
+    for s in steps {
+        rendered.push(statements(&s.step, dialect, ctx)?);
+    }
+    let no_transaction =
+        dialect == Dialect::Postgres && needs_no_transaction(steps, &rendered, ctx);
     let mut out = String::new();
-    for directive in directives(steps, dialect, ctx) {
+    for directive in directives(steps, dialect, ctx, no_transaction) {
         out.push_str(directive);
         out.push('\n');
     }
@@ -165,15 +217,29 @@ pub fn render(
             out.push_str(&format!("--   {l}\n"));
         }
     }
-    for s in steps {
-        let sql = statements(&s.step, dialect, ctx)?;
-        let (summary, risk) = describe(&s.step, dialect);
+    let short = timeout_literal(ctx.target.lock_timeout_ms);
+    let long = timeout_literal(ctx.target.concurrent_lock_timeout_ms);
+    if dialect == Dialect::Postgres && !steps.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("-- every lock-taking statement gives up after this long instead of queueing the table's queries\n");
+        let scope = if no_transaction { "" } else { "LOCAL " };
+        out.push_str(&format!("SET {scope}lock_timeout = {short};\n"));
+    }
+    for (s, sql) in steps.iter().zip(rendered) {
+        let (summary, risk) = describe(&s.step, &risks);
         if !out.is_empty() {
             out.push('\n');
         }
         out.push_str(&format!("-- {summary} ({})\n", risk.level.as_str()));
         if risk.level != RiskLevel::Safe {
             out.push_str(&format!("--   {}\n", risk.reason));
+        }
+        if direction == Direction::Up {
+            if let Some(key) = &risk.accept {
+                out.push_str(&format!("{REQUIRES_ACCEPT}{key}\n"));
+            }
         }
         if direction == Direction::Down {
             for l in &s.lost_data {
@@ -184,14 +250,53 @@ pub fn render(
             out.push_str("--   triggers and views on this table are not part of the schema model: recreate hand-written ones after this step\n");
         }
         for stmt in sql {
+            let concurrent = no_transaction && postgres_safe::is_concurrent(&stmt);
+            if concurrent {
+                out.push_str(&format!("SET lock_timeout = {long};\n"));
+            }
             out.push_str(&stmt);
             out.push('\n');
+            if concurrent {
+                out.push_str(&format!("SET lock_timeout = {short};\n"));
+            }
         }
     }
     Ok(out)
 }
 
-fn directives(steps: &[PlannedStep], dialect: Dialect, ctx: &RenderContext) -> Vec<&'static str> {
+/// PostgreSQL: a statement needs its own transaction (a safe form), an enum value is added
+/// where a transaction cannot hold it, or an added value is used by a later statement.
+fn needs_no_transaction(
+    steps: &[PlannedStep],
+    rendered: &[Vec<String>],
+    ctx: &RenderContext,
+) -> bool {
+    let adds_value = steps.iter().any(|s| match &s.step {
+        Step::AlterEnum {
+            from,
+            to,
+            renamed_values,
+            ..
+        } => {
+            postgres_enum::strategy(from, to, renamed_values)
+                == postgres_enum::EnumStrategy::AddInPlace
+        }
+        _ => false,
+    });
+    uses_value_added_earlier(steps)
+        || (adds_value && !ctx.target.add_value_in_transaction())
+        || rendered
+            .iter()
+            .flatten()
+            .any(|s| postgres_safe::needs_own_transaction(s))
+}
+
+fn directives(
+    steps: &[PlannedStep],
+    dialect: Dialect,
+    ctx: &RenderContext,
+    no_transaction: bool,
+) -> Vec<&'static str> {
     let mut out = Vec::new();
     match dialect {
         Dialect::Sqlite => {
@@ -205,7 +310,7 @@ fn directives(steps: &[PlannedStep], dialect: Dialect, ctx: &RenderContext) -> V
             }
         }
         Dialect::Postgres => {
-            if uses_value_added_earlier(steps) {
+            if no_transaction {
                 out.push(NO_TRANSACTION);
             }
         }

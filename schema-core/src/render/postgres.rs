@@ -2,6 +2,7 @@
 
 use super::common::{create_index, create_table, foreign_key_clause};
 use super::postgres_enum::alter_enum;
+use super::postgres_safe as safe;
 use super::quote::{ident, ident_list};
 use super::{RenderContext, Unsupported};
 use crate::dialect::Dialect;
@@ -96,6 +97,9 @@ fn create_table_sql(ctx: &RenderContext, t: &Table) -> Vec<String> {
 
 fn change(c: &Change, ctx: &RenderContext) -> Vec<String> {
     use Change::*;
+    if let Some(statements) = safe_form(c, ctx) {
+        return statements;
+    }
     match c {
         CreateEnum(e) => vec![create_enum(&e.name, &e.values)],
         DropEnum(e) => vec![format!("DROP TYPE {};", q(&e.name))],
@@ -189,6 +193,32 @@ fn change(c: &Change, ctx: &RenderContext) -> Vec<String> {
     }
 }
 
+/// The safe form of a change to a table that exists before the migration (see
+/// [`super::postgres_safe`]); `None`: the plain form is the one to write.
+fn safe_form(c: &Change, ctx: &RenderContext) -> Option<Vec<String>> {
+    use Change::*;
+    let table = c.table()?;
+    if ctx.new_tables.contains(table) {
+        return None;
+    }
+    Some(match c {
+        AddIndex { table, index } => vec![safe::create_index_concurrently(table, index)],
+        DropIndex { index, .. } => vec![safe::drop_index_concurrently(&index.name)],
+        AddUnique { table, unique } => {
+            safe::constraint_using_index(table, &unique.name, &unique.columns, "UNIQUE")
+        }
+        AddPrimaryKey { table, primary_key } => safe::constraint_using_index(
+            table,
+            &primary_key.name,
+            &primary_key.columns,
+            "PRIMARY KEY",
+        ),
+        AddForeignKey { table, foreign_key } => safe::foreign_key_not_valid(table, foreign_key),
+        AddCheck { table, check } => safe::check_not_valid(table, &check.name, &check.expr),
+        _ => return None,
+    })
+}
+
 fn drop_constraint(table: &str, name: &str) -> Vec<String> {
     vec![alter(table, &format!("DROP CONSTRAINT {}", q(name)))]
 }
@@ -261,12 +291,13 @@ fn alter_column(ctx: &RenderContext, table: &str, from: &Column, to: &Column) ->
                 q(table)
             ));
         }
-        out.push(a(if to.nullable {
-            "DROP NOT NULL"
+        if to.nullable {
+            out.push(a("DROP NOT NULL".into()));
+        } else if ctx.target.check_proves_not_null() && !ctx.new_tables.contains(table) {
+            out.extend(safe::set_not_null(table, &to.name));
         } else {
-            "SET NOT NULL"
+            out.push(a("SET NOT NULL".into()));
         }
-        .into()));
     }
     // A type change already dropped the old default; otherwise change it in place.
     if type_changed || from.default != to.default {

@@ -1,0 +1,159 @@
+//! The risk classifier: one verdict per typed change (never SQL text), for a dialect and a
+//! [`Target`] (PostgreSQL major version). Each verdict carries the level, the hazards with the
+//! reason in words, the lock taken, the safe alternative, and, when `generate` must not write
+//! the change without an acknowledgement, the words to acknowledge it with.
+//!
+//! Objects created in the same migration (a new table with its keys, indexes, foreign keys
+//! and checks) are safe: the table is empty and nobody uses it yet.
+
+mod rules;
+mod types;
+
+pub use types::{type_change, TypeChange};
+
+use super::target::Target;
+use crate::dialect::Dialect;
+use crate::diff::Change;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    Safe,
+    NeedsCare,
+    Destructive,
+}
+
+impl RiskLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskLevel::Safe => "safe",
+            RiskLevel::NeedsCare => "needs care",
+            RiskLevel::Destructive => "destructive",
+        }
+    }
+}
+
+/// Why a change is risky (the classes of the migration-safety catalog).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hazard {
+    /// Data is deleted or silently changed.
+    DataLoss,
+    /// A lock blocks reads or writes for as long as the statement (or a scan) runs.
+    Lock,
+    /// The statement fails when existing rows do not satisfy it.
+    FailsOnExistingData,
+    /// The application version still running during the deploy breaks.
+    BreaksOldApp,
+    /// The statement cannot run (or its effect cannot be used) inside a transaction.
+    Transaction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Risk {
+    pub level: RiskLevel,
+    /// Why, in words: the hazards, the lock and how long it is held.
+    pub reason: String,
+    pub hazards: Vec<Hazard>,
+    /// The strongest table lock the plain statement takes (`ACCESS EXCLUSIVE`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<&'static str>,
+    /// What to do instead (or what the generated safe form does), in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safe_alternative: Option<String>,
+    /// `generate` refuses the change until acknowledged with `--accept "<this>"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+}
+
+impl Risk {
+    pub(crate) fn new(level: RiskLevel, reason: impl Into<String>) -> Risk {
+        Risk {
+            level,
+            reason: reason.into(),
+            hazards: Vec::new(),
+            lock: None,
+            safe_alternative: None,
+            accept: None,
+        }
+    }
+
+    pub(crate) fn safe(reason: impl Into<String>) -> Risk {
+        Risk::new(RiskLevel::Safe, reason)
+    }
+
+    pub(crate) fn hazards(mut self, hazards: &[Hazard]) -> Risk {
+        self.hazards.extend_from_slice(hazards);
+        self.hazards.sort();
+        self.hazards.dedup();
+        self
+    }
+
+    pub(crate) fn lock(mut self, lock: &'static str) -> Risk {
+        self.lock = Some(lock);
+        self
+    }
+
+    pub(crate) fn instead(mut self, alternative: impl Into<String>) -> Risk {
+        self.safe_alternative = Some(alternative.into());
+        self
+    }
+
+    /// `generate` refuses it until acknowledged.
+    pub(crate) fn needs_accept(mut self, change: &Change) -> Risk {
+        self.accept = Some(change.accept_key());
+        self
+    }
+
+    pub fn requires_accept(&self) -> bool {
+        self.accept.is_some()
+    }
+}
+
+/// Everything the classifier looks at besides the change itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskContext {
+    pub dialect: Dialect,
+    pub target: Target,
+    /// Tables created in this migration: everything added to them is safe.
+    pub new_tables: BTreeSet<String>,
+}
+
+impl RiskContext {
+    pub fn new(dialect: Dialect, target: Target) -> RiskContext {
+        RiskContext {
+            dialect,
+            target,
+            new_tables: BTreeSet::new(),
+        }
+    }
+
+    /// The context of a migration made of `changes` (its new tables).
+    pub fn for_changes(dialect: Dialect, target: Target, changes: &[Change]) -> RiskContext {
+        RiskContext {
+            new_tables: changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::CreateTable(t) => Some(t.name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            ..RiskContext::new(dialect, target)
+        }
+    }
+
+    pub(crate) fn is_new(&self, table: &str) -> bool {
+        self.new_tables.contains(table)
+    }
+
+    pub(crate) fn pg(&self) -> bool {
+        self.dialect == Dialect::Postgres
+    }
+}
+
+/// The verdict for one change.
+pub fn classify(change: &Change, ctx: &RiskContext) -> Risk {
+    rules::classify(change, ctx)
+}

@@ -1,0 +1,67 @@
+//! What the migrations are generated for beyond the dialect: the PostgreSQL major version
+//! (where the safety facts differ between versions) and the lock budgets written into each
+//! PostgreSQL file. Read from `[package.metadata.schema]` by the CLI.
+
+use serde::Serialize;
+
+/// The default PostgreSQL major version: the oldest major still widely deployed that has every
+/// fact the safe forms rely on (CHECK-proven `SET NOT NULL`, `ADD VALUE` in a transaction).
+pub const DEFAULT_POSTGRES_VERSION: u32 = 15;
+/// `lock_timeout` for every lock-taking statement: a statement that waits longer for its lock
+/// fails instead of queueing every later query on the table behind it.
+pub const DEFAULT_LOCK_TIMEOUT_MS: u64 = 2_000;
+/// `lock_timeout` for `CREATE/DROP INDEX CONCURRENTLY`: they wait for every older snapshot in
+/// the database, and that wait counts against the timeout, while their own lock
+/// (`SHARE UPDATE EXCLUSIVE`) blocks neither reads nor writes.
+pub const DEFAULT_CONCURRENT_LOCK_TIMEOUT_MS: u64 = 60_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// PostgreSQL major version (11, 12, ..., 18). Ignored by the other dialects.
+    pub postgres_version: u32,
+    pub lock_timeout_ms: u64,
+    pub concurrent_lock_timeout_ms: u64,
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            postgres_version: DEFAULT_POSTGRES_VERSION,
+            lock_timeout_ms: DEFAULT_LOCK_TIMEOUT_MS,
+            concurrent_lock_timeout_ms: DEFAULT_CONCURRENT_LOCK_TIMEOUT_MS,
+        }
+    }
+}
+
+impl Target {
+    pub fn postgres(version: u32) -> Target {
+        Target {
+            postgres_version: version,
+            ..Target::default()
+        }
+    }
+
+    /// PostgreSQL 12+: `SET NOT NULL` skips its scan when a valid `CHECK (c IS NOT NULL)`
+    /// proves it, and `ALTER TYPE .. ADD VALUE` may run inside a transaction.
+    pub fn check_proves_not_null(&self) -> bool {
+        self.postgres_version >= 12
+    }
+
+    pub fn add_value_in_transaction(&self) -> bool {
+        self.postgres_version >= 12
+    }
+
+    /// PostgreSQL 11+: a non-volatile default on `ADD COLUMN` is stored in the catalog.
+    pub fn fast_defaults(&self) -> bool {
+        self.postgres_version >= 11
+    }
+}
+
+/// `2000` -> `'2s'`, `1500` -> `'1500ms'`: the literal a `SET lock_timeout` takes.
+pub fn timeout_literal(ms: u64) -> String {
+    if ms % 1000 == 0 && ms > 0 {
+        format!("'{}s'", ms / 1000)
+    } else {
+        format!("'{ms}ms'")
+    }
+}
