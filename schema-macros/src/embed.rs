@@ -2,16 +2,20 @@
 //! time with the shared resolver and expands to a `schema_runtime::Migrator` constant.
 //!
 //! Rebuild tracking: every file is also named in an `include_bytes!`, so cargo rebuilds when a
-//! file changes or is removed. A file *added* to the folder cannot be noticed this way, and
-//! `proc_macro::tracked::path` (which would let the macro declare the folder itself) is still
-//! unstable (rust-lang/rust#99515). The package's build script must therefore declare the
-//! folder with `cargo::rerun-if-changed=migrations`; when the package has no build script at all
-//! (cargo sets `OUT_DIR` only for packages that have one), the expansion carries a warning that
-//! says so.
+//! file changes or is removed. A file *added* to the folder cannot be noticed that way
+//! (`proc_macro::tracked::path`, which would let the macro declare the folder itself, is still
+//! unstable: rust-lang/rust#99515), so the macro also tracks the folder's committed snapshot,
+//! `schema.snapshot.json`: `cargo schema generate` and `cargo schema new` rewrite it with every
+//! migration they add, and a merge or pull that brings migrations brings its new version too.
+//! Only a folder without a snapshot (migrations written entirely by hand) needs the package's
+//! build script to declare it with `cargo::rerun-if-changed=migrations`; when such a package has
+//! no build script at all (cargo sets `OUT_DIR` only for packages that have one), the expansion
+//! carries a warning that says so.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use schema_core::migrations::{read_dir, Migration, Script};
+use schema_core::snapshot::FILE_NAME as SNAPSHOT_FILE;
 use std::path::{Path, PathBuf};
 use syn::LitStr;
 
@@ -47,10 +51,20 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         .flat_map(|m| [&m.up, &m.down])
         .map(|script| track(&canonical, script));
     let values = migrations.iter().map(migration_tokens);
-    let warning = missing_build_script_warning(&relative);
+    let snapshot = canonical.join(SNAPSHOT_FILE);
+    let (snapshot_tracking, warning) = if snapshot.is_file() {
+        let path = snapshot.display().to_string();
+        (
+            quote! { const _: &[u8] = ::core::include_bytes!(#path); },
+            TokenStream::new(),
+        )
+    } else {
+        (TokenStream::new(), missing_build_script_warning(&relative))
+    };
     Ok(quote! {
         {
             #(#tracked)*
+            #snapshot_tracking
             #warning
             ::schema_runtime::Migrator::__embedded(&[#(#values),*])
         }
@@ -101,8 +115,9 @@ fn script_tokens(script: &Script) -> TokenStream {
     }
 }
 
-/// A warning (stable proc macros can only warn through a deprecated item) when the package has
-/// no build script, so new migration files would not trigger a rebuild.
+/// A warning (stable proc macros can only warn through a deprecated item) when the folder has no
+/// snapshot and the package has no build script, so new migration files would not trigger a
+/// rebuild.
 fn missing_build_script_warning(folder: &str) -> TokenStream {
     if std::env::var_os("OUT_DIR").is_some() {
         return TokenStream::new();

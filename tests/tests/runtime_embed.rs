@@ -2,10 +2,12 @@
 //! removed is picked up by the next build without touching any `.rs` file; a malformed file
 //! name and a missing down file are compile errors naming the file.
 //!
-//! Adding a file needs the package's build script to declare the folder
-//! (`cargo::rerun-if-changed=migrations`): stable Rust has no way for a proc macro to track a
-//! directory (`proc_macro::tracked::path` is unstable). Without a build script the macro
-//! warns, and this test shows both halves: edits are tracked, additions are not.
+//! Adding a file is noticed through the folder's snapshot (`schema.snapshot.json`), which
+//! `cargo schema generate`/`new` rewrite with every migration they add; stable Rust has no way
+//! for a proc macro to track a directory (`proc_macro::tracked::path` is unstable). A folder
+//! without a snapshot needs the package's build script to declare it
+//! (`cargo::rerun-if-changed=migrations`); without either the macro warns, and the last test
+//! shows both halves: edits are tracked, additions are not.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -185,4 +187,26 @@ fn without_a_build_script_edits_are_tracked_additions_are_not_and_the_macro_says
         edited,
         "a new file alone is not noticed without the build script"
     );
+}
+
+#[test]
+fn without_a_build_script_an_addition_is_noticed_through_the_snapshot() {
+    let probe = Probe::new("embed_probe_snapshot", false);
+    probe.write("schema.snapshot.json", "{\"migrations\": [1]}\n");
+    probe.write("0001_first.up.sql", "CREATE TABLE first (id INTEGER);\n");
+    probe.write("0001_first.down.sql", "DROP TABLE first;\n");
+    let build = probe.cargo("build");
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("has no build script"),
+        "no warning when the snapshot is tracked: {stderr}"
+    );
+    assert_eq!(versions(&probe.run()), ["1"]);
+
+    // What `cargo schema generate` does: a new pair of files and a rewritten snapshot.
+    probe.write("0002_second.up.sql", "CREATE TABLE second (id INTEGER);\n");
+    probe.write("0002_second.down.sql", "DROP TABLE second;\n");
+    probe.write("schema.snapshot.json", "{\"migrations\": [1, 2]}\n");
+    assert_eq!(versions(&probe.run()), ["1", "2"]);
 }
