@@ -16,12 +16,18 @@ declare -A LABEL=(
   [fromrow]="#[derive(sqlx::FromRow)]"
   [serde]="#[derive(Serialize, Deserialize)]"
 )
+# The Table crate builds against a snapshot of the workspace sources taken now, so edits made
+# elsewhere in the checkout while the benchmark runs cannot trigger rebuilds inside timed runs.
+SNAP=$D/src-snapshot
+rm -rf "$SNAP"; mkdir -p "$SNAP"
+(cd "$ROOT" && cp -r Cargo.toml Cargo.lock schema-core schema-macros schema-runtime cargo-schema tests examples "$SNAP/")
+find "$SNAP" -name target -type d -prune -exec rm -rf {} +
 args=()
 for k in "${KINDS[@]}"; do
   c=$D/$k-$S
   # Keep the target dir (deps built once); rewrite only the sources.
   rm -rf "$c/src"
-  python3 "$BENCH/gen_schema.py" "$S" "$c.gen" --derive "$k" >/dev/null
+  python3 "$BENCH/gen_schema.py" "$S" "$c.gen" --derive "$k" --runtime "$SNAP/schema-runtime" >/dev/null
   mkdir -p "$c"; cp -r "$c.gen/rust/." "$c/"; rm -rf "$c.gen"
   log "$k: building once (dependencies)"
   CARGO_TARGET_DIR=$c/target cargo check --quiet --manifest-path "$c/Cargo.toml" >&2
