@@ -4,4 +4,5 @@ pub mod build;
 pub mod evolution;
 pub mod live;
 pub mod scenario;
+pub mod squawk;
 pub mod testdb;

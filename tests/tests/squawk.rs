@@ -1,0 +1,511 @@
+//! squawk, a PostgreSQL migration linter nobody here wrote, over every PostgreSQL migration of
+//! the scenario corpus (each scenario's create, up and down files) and of a deterministic sweep
+//! of the evolution model's edits: no finding of its lock and safety rules.
+//!
+//! Install: `pip install squawk-cli` (the test uses `$SQUAWK`, else `squawk` on `PATH`, else
+//! `bench/.work/venv/bin/squawk`). Without squawk the test fails with `CI` set and is skipped
+//! loudly otherwise. Files are linted for PostgreSQL 15 the way the runner applies them: with
+//! `--assume-in-transaction`, except files marked `-- schema:no-transaction`.
+
+#[path = "../corpus/mod.rs"]
+mod corpus;
+
+use schema_core::model::{RenameHints, Schema};
+use schema_core::Dialect;
+use schema_tests::evolution::{Edit, Model, EDIT_KINDS};
+use schema_tests::scenario::{generate, resolve, Scenario};
+use schema_tests::squawk::{self, Finding};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// squawk rules that are not about locks or the safety of applying a migration, each with the
+/// reason. Their findings are printed and counted, never failed on. Every other rule squawk
+/// enables by default is a lock/safety rule here and must find nothing.
+const EXCLUDED: &[(&str, &str)] = &[
+    (
+        "prefer-bigint-over-int",
+        "type choice: the column type is the user's declaration (`i32` maps to `integer`); \
+         nothing about how the migration locks or applies",
+    ),
+    (
+        "prefer-bigint-over-smallint",
+        "type choice, as prefer-bigint-over-int",
+    ),
+    (
+        "prefer-text-field",
+        "type choice: `varchar(n)` appears only where the user wrote `sql_type = \"varchar(n)\"`",
+    ),
+    (
+        "prefer-timestamptz",
+        "type choice: `timestamp` is the declared `NaiveDateTime`",
+    ),
+    (
+        "ban-char-field",
+        "type choice: `char(n)` only from an explicit `sql_type`",
+    ),
+    (
+        "prefer-identity",
+        "type choice: auto_increment already renders as an identity column",
+    ),
+    (
+        "ban-drop-table",
+        "data loss, not locking: generate refuses a dropped table until `--allow-destructive` \
+         acknowledges it (written into the file), and every down file must drop what its up \
+         created",
+    ),
+    (
+        "ban-drop-column",
+        "data loss, not locking: refused until acknowledged, as ban-drop-table; a DROP COLUMN \
+         itself is metadata-only",
+    ),
+    (
+        "renaming-table",
+        "compatibility with old application code, not locking (a rename is metadata-only): \
+         renames exist only where the user declared `renamed_from`",
+    ),
+    (
+        "renaming-column",
+        "compatibility, as renaming-table: only from an explicit `renamed_from`",
+    ),
+    (
+        "ban-drop-constraint",
+        "compatibility (\"may remove a guarantee that existing clients assume\"), not \
+         locking: a constraint goes only where the user removed or changed it, or in a down \
+         file undoing its up; the re-added form is checked by the lock rules",
+    ),
+    (
+        "ban-drop-default",
+        "compatibility, not locking (DROP DEFAULT is metadata-only): the declared default went",
+    ),
+    (
+        "ban-drop-type",
+        "compatibility/data loss, not locking: an enum type goes where the user dropped it or \
+         where a value change recreates it (the lock rules check the column retyping)",
+    ),
+    (
+        "renaming-object",
+        "compatibility, not locking (a rename is metadata-only): types, indexes and \
+         constraints renamed with a declared `renamed_from`, or an enum moved aside to be \
+         recreated",
+    ),
+    (
+        "require-enum-value-ordering",
+        "ordering, not locking: ADD VALUE without BEFORE/AFTER only where the declared value \
+         is the last one (a value in the middle gets BEFORE), so the order is the declared one",
+    ),
+    (
+        "require-statement-timeout",
+        "not a lock rule here: what blocks other sessions is bounded by `lock_timeout` \
+         (require-lock-timeout stays on), and the slow steps of the safe forms (CREATE INDEX \
+         CONCURRENTLY, VALIDATE CONSTRAINT) block no writes while they run, so a \
+         statement_timeout would only abort them on big tables. squawk accepts any value, \
+         so `SET statement_timeout = 0` would silence it without changing anything: not done",
+    ),
+    (
+        "prefer-robust-stmts",
+        "re-running is the runner's job, not the SQL's: a no-transaction file (the only kind \
+         squawk checks for this) records each statement as done and resumes after the last \
+         one (schema-runtime analysis::resume_at), dropping the INVALID index an interrupted \
+         CREATE INDEX CONCURRENTLY leaves (session::postgres::drop_invalid_indexes). Residual \
+         gap: a crash after a statement commits but before its progress row is written",
+    ),
+    (
+        "ban-drop-not-null",
+        "compatibility, not locking (DROP NOT NULL is metadata-only): the user declared the \
+         column `Option<T>`; down files must restore a nullable column",
+    ),
+];
+
+/// Findings counted by file kind or by change.
+type Tally<'a> = BTreeMap<&'a str, usize>;
+
+/// One migration file of the corpus: `name` says where it comes from.
+struct Migration {
+    name: String,
+    /// What the file does: `create` (the source from nothing), `up` or `down`.
+    kind: &'static str,
+    /// The change it comes from, for the counts: the scenario, or the evolution edit kind.
+    change: String,
+    sql: String,
+}
+
+macro_rules! scenarios {
+    ($($group:ident :: $name:ident),* $(,)?) => {
+        /// Every scenario of `tests/corpus/`, with its function name (the list of
+        /// `tests/tests/corpus.rs`; `listed_scenarios_are_the_whole_corpus` keeps it whole).
+        fn scenarios() -> Vec<(&'static str, Scenario)> {
+            vec![$((stringify!($name), corpus::$group::$name())),*]
+        }
+    };
+}
+
+scenarios! {
+    tables::create_table,
+    tables::create_tables_in_dependency_order,
+    tables::drop_table,
+    tables::drop_tables_referencing_each_other,
+    tables::rename_table,
+    tables::rename_table_with_composite_key,
+    tables::rename_referenced_table,
+    tables::rename_table_and_add_column,
+    columns::add_nullable_column,
+    columns::add_not_null_column_with_default,
+    columns::add_several_columns,
+    columns::drop_column,
+    columns::drop_indexed_column,
+    columns::rename_column,
+    columns::rename_indexed_column,
+    columns::rename_column_and_change_type,
+    columns::widen_integer_type,
+    columns::integer_to_text,
+    columns::text_to_varchar,
+    columns::make_nullable,
+    columns::make_not_null,
+    columns::set_default,
+    columns::change_default,
+    columns::drop_default,
+    columns::default_with_quote,
+    columns::change_numeric_and_bool_defaults,
+    columns::default_sql_expression,
+    constraints::add_primary_key,
+    constraints::drop_primary_key,
+    constraints::primary_key_single_to_composite,
+    constraints::add_unique,
+    constraints::drop_unique,
+    constraints::add_composite_unique,
+    constraints::change_unique_columns,
+    constraints::add_index,
+    constraints::drop_index,
+    constraints::change_index_columns,
+    constraints::add_partial_index,
+    constraints::change_partial_index_predicate,
+    constraints::add_foreign_key,
+    constraints::drop_foreign_key,
+    constraints::change_foreign_key_actions,
+    constraints::add_check,
+    constraints::drop_check,
+    constraints::change_check_expression,
+    constraints::check_with_in_list_and_function,
+    enums::create_enum,
+    enums::add_enum_column,
+    enums::drop_enum,
+    enums::add_enum_value_at_end,
+    enums::add_enum_value_in_middle,
+    enums::remove_unused_enum_value,
+    enums::enum_default_changes,
+    enums::text_to_enum,
+    enums::enum_to_text,
+    enums::two_tables_share_an_enum,
+    enums::rename_enum_value,
+    enums::rename_enum_value_on_sqlite,
+    shapes::reserved_word_names,
+    shapes::rename_reserved_word_column,
+    shapes::long_names,
+    shapes::composite_keys_everywhere,
+    shapes::add_self_reference,
+    shapes::self_referencing_table_changes_type,
+    shapes::create_cycle,
+    shapes::drop_cycle,
+    shapes::change_column_in_cycle,
+    shapes::rebuild_parent_with_cascading_children,
+    shapes::rebuild_parent_and_child,
+    shapes::add_check_to_referenced_table,
+}
+
+/// The create, up and down files of every corpus scenario that runs on PostgreSQL.
+fn corpus_migrations() -> Vec<Migration> {
+    let mut out = Vec::new();
+    for (name, scenario) in scenarios() {
+        if !scenario.dialects.contains(&Dialect::Postgres) {
+            continue;
+        }
+        let (source, _) = resolve(&scenario.source, Dialect::Postgres).expect(name);
+        let (target, mut hints) = resolve(&scenario.target, Dialect::Postgres).expect(name);
+        hints
+            .enum_values
+            .extend(scenario.enum_value_renames.iter().cloned());
+        let empty = Schema::empty(Dialect::Postgres);
+        let (create, _, _) = generate(&empty, &source, &RenameHints::default()).expect(name);
+        let (up, down, _) = generate(&source, &target, &hints).expect(name);
+        for (kind, sql) in [("create", create), ("up", up), ("down", down)] {
+            out.push(Migration {
+                name: name.to_string(),
+                kind,
+                change: name.to_string(),
+                sql,
+            });
+        }
+    }
+    out
+}
+
+/// Every edit kind of the evolution model, tried on a few initial models (the shapes
+/// `evolution_prop`'s `every_edit_kind_can_apply` uses): the up and down file of each edit that
+/// applies, duplicates left out.
+fn evolution_migrations() -> Vec<Migration> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut example: BTreeMap<u8, String> = BTreeMap::new();
+    for kind in 0..EDIT_KINDS {
+        for n in 0..24u16 {
+            let mut model = Model::initial(2, &[0, n, n / 2, 3, n, 5, n / 3, 1, 2, n]);
+            // Changing a foreign key needs one first; removing an enum value needs a spare one.
+            let prerequisite = if kind == 14 { 13 } else { 12 };
+            model.apply(Edit {
+                kind: prerequisite,
+                a: 0,
+                b: 0,
+                c: 0,
+            });
+            model.settle();
+            let (current, _) = resolve(&model.decls(), Dialect::Postgres).expect("model");
+            let Some(what) = model.apply(Edit {
+                kind,
+                a: n,
+                b: n,
+                c: n / 4,
+            }) else {
+                continue;
+            };
+            let (next, hints) = resolve(&model.decls(), Dialect::Postgres).expect(&what);
+            let (up, down, _) = generate(&current, &next, &hints).expect(&what);
+            if !seen.insert(up.clone()) {
+                continue;
+            }
+            let name = format!("evolution_k{kind}_n{n}");
+            let change = format!(
+                "evolution edit {kind} (`{}`)",
+                example.entry(kind).or_insert(what.clone())
+            );
+            out.push(Migration {
+                name: name.clone(),
+                kind: "up",
+                change: change.clone(),
+                sql: format!("-- {what}\n{up}"),
+            });
+            out.push(Migration {
+                name,
+                kind: "down",
+                change,
+                sql: down,
+            });
+        }
+    }
+    out
+}
+
+fn no_transaction(sql: &str) -> bool {
+    sql.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with("--"))
+        .any(|l| l == schema_core::render::NO_TRANSACTION)
+}
+
+/// The statement around `line` (1-based) of `sql`, on one line, for the report.
+fn statement_at(sql: &str, line: usize) -> String {
+    let lines: Vec<&str> = sql.lines().collect();
+    let mut start = line.saturating_sub(1).min(lines.len().saturating_sub(1));
+    while start > 0 && !lines[start - 1].trim_end().ends_with(';') {
+        start -= 1;
+    }
+    let mut text = String::new();
+    for l in &lines[start..] {
+        if l.trim_start().starts_with("--") {
+            continue;
+        }
+        text.push_str(l.trim());
+        text.push(' ');
+        if l.trim_end().ends_with(';') {
+            break;
+        }
+    }
+    let text = text.trim().to_string();
+    match text.char_indices().nth(160) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text,
+    }
+}
+
+#[test]
+#[ignore = "squawk still reports lock/safety findings in generated migrations (rewriting ALTER COLUMN TYPE, enum recreation, NOT NULL columns re-added by downs): run with `cargo test -p schema-tests --test squawk -- --ignored` for the list"]
+fn squawk_finds_nothing_in_the_corpus() {
+    let Some(squawk_bin) = squawk::binary() else {
+        let msg = "squawk not found ($SQUAWK, PATH, bench/.work/venv/bin): pip install squawk-cli";
+        if schema_tests::testdb::in_ci() {
+            panic!("{msg}");
+        }
+        eprintln!("\n*** SKIPPED squawk_finds_nothing_in_the_corpus: {msg} ***\n");
+        return;
+    };
+    let version = squawk::version(&squawk_bin).expect("squawk --version");
+
+    let mut migrations = corpus_migrations();
+    let corpus_files = migrations.len();
+    migrations.extend(evolution_migrations());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut by_path: BTreeMap<PathBuf, &Migration> = BTreeMap::new();
+    let (mut in_tx, mut no_tx) = (Vec::new(), Vec::new());
+    for m in &migrations {
+        let path = dir.path().join(format!("{}.{}.sql", m.name, m.kind));
+        std::fs::write(&path, &m.sql).expect("writing a migration");
+        if no_transaction(&m.sql) {
+            no_tx.push(path.clone());
+        } else {
+            in_tx.push(path.clone());
+        }
+        by_path.insert(path, m);
+    }
+    let mut findings = squawk::lint(&squawk_bin, &in_tx, true).expect("squawk");
+    findings.extend(squawk::lint(&squawk_bin, &no_tx, false).expect("squawk"));
+
+    // squawk honours `-- squawk-ignore <rule>` comments: a generated file must not silence it.
+    let silenced: Vec<String> = migrations
+        .iter()
+        .flat_map(|m| {
+            m.sql
+                .lines()
+                .filter(|l| l.to_ascii_lowercase().contains("squawk-ignore"))
+                .map(move |l| format!("{}.{}.sql: {}", m.name, m.kind, l.trim()))
+        })
+        .collect();
+    assert!(
+        silenced.is_empty(),
+        "generated migrations silence squawk (list a justified rule in EXCLUDED instead):\n{}",
+        silenced.join("\n")
+    );
+
+    let excluded: BTreeMap<&str, &str> = EXCLUDED.iter().copied().collect();
+    let (ignored, real): (Vec<&Finding>, Vec<&Finding>) = findings
+        .iter()
+        .partition(|f| excluded.contains_key(f.rule.as_str()));
+
+    // Per rule: files by kind (create/up/down), and the changes they come from.
+    let mut counts: BTreeMap<(&str, bool), (Tally, Tally)> = BTreeMap::new();
+    for f in &findings {
+        let m = by_path[&f.file];
+        let (kinds, changes) = counts
+            .entry((f.rule.as_str(), excluded.contains_key(f.rule.as_str())))
+            .or_default();
+        *kinds.entry(m.kind).or_default() += 1;
+        *changes.entry(m.change.as_str()).or_default() += 1;
+    }
+    let mut report = format!(
+        "{version} (--pg-version {}) over {} PostgreSQL migration files ({corpus_files} from \
+         {} corpus scenarios: create/up/down; {} from the evolution sweep: up/down; {} marked \
+         no-transaction): {} findings, {} of lock/safety rules, {} of excluded rules\n",
+        squawk::PG_VERSION,
+        migrations.len(),
+        corpus_files / 3,
+        migrations.len() - corpus_files,
+        no_tx.len(),
+        findings.len(),
+        real.len(),
+        ignored.len(),
+    );
+    for ((rule, is_excluded), (kinds, changes)) in &counts {
+        let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let total: usize = changes.values().sum();
+        if *is_excluded {
+            report.push_str(&format!(
+                "  {rule} (excluded): {total}: {}\n",
+                kinds.join(", ")
+            ));
+            continue;
+        }
+        let mut changes: Vec<String> = changes
+            .iter()
+            .map(|(c, n)| {
+                if *n > 1 {
+                    format!("{c} x{n}")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        if changes.len() > 25 {
+            let more = changes.len() - 25;
+            changes.truncate(25);
+            changes.push(format!("and {more} more"));
+        }
+        report.push_str(&format!(
+            "  {rule}: {total}: {}\n      from: {}\n",
+            kinds.join(", "),
+            changes.join(", ")
+        ));
+    }
+    let mut details = String::new();
+    for f in &real {
+        let m = by_path[&f.file];
+        details.push_str(&format!(
+            "{}.{}.sql:{}: {}: {}\n    {}\n",
+            m.name,
+            m.kind,
+            f.line,
+            f.rule,
+            f.message,
+            statement_at(&m.sql, f.line)
+        ));
+    }
+    if real.is_empty() {
+        eprintln!("{report}");
+    }
+    assert!(
+        real.is_empty(),
+        "{report}\nlock/safety findings (file:line: rule: message, then the statement):\n{details}"
+    );
+}
+
+/// The scenario list above is the whole corpus: every `pub fn name() -> Scenario` in
+/// `tests/corpus/*.rs` is in it.
+#[test]
+fn listed_scenarios_are_the_whole_corpus() {
+    let listed: BTreeSet<&str> = scenarios().into_iter().map(|(name, _)| name).collect();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut missing = Vec::new();
+    let mut found = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/corpus") {
+        let path = entry.expect("a corpus file").path();
+        let text = std::fs::read_to_string(&path).expect("a corpus file");
+        for line in text.lines() {
+            let Some(rest) = line.trim().strip_prefix("pub fn ") else {
+                continue;
+            };
+            let Some((name, signature)) = rest.split_once('(') else {
+                continue;
+            };
+            if !signature.contains("-> Scenario") {
+                continue;
+            }
+            found += 1;
+            if !listed.contains(name) {
+                missing.push(format!("{} in {}", name, path.display()));
+            }
+        }
+    }
+    assert!(
+        found >= 40,
+        "only {found} scenario functions found in {}",
+        dir.display()
+    );
+    assert!(
+        missing.is_empty(),
+        "scenarios missing from tests/tests/squawk.rs: {missing:?}"
+    );
+}
+
+#[test]
+fn directive_detection() {
+    assert!(no_transaction(
+        "-- generated\n-- schema:no-transaction\n\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+    ));
+    assert!(!no_transaction(
+        "CREATE INDEX i ON t (a);\n-- schema:no-transaction\n"
+    ));
+    assert_eq!(
+        statement_at(
+            "SET x = 1;\nALTER TABLE t\n  ADD COLUMN c int;\nSELECT 1;\n",
+            3
+        ),
+        "ALTER TABLE t ADD COLUMN c int;"
+    );
+}
