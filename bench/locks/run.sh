@@ -6,7 +6,7 @@
 # env:   ROWS (1000000) PARENTS (1000) WRITERS (4 pgbench connections) RATE (400 writes/s in all)
 #        WARM (2 s of load before the migration) TAIL (1 s after) REPEAT (3 runs of each variant,
 #        alternating naive and generated) PGHOST/PGPORT/PGUSER
-#        CS (a cargo-schema binary; default: built into bench/.work/locks-target)
+#        CS (a cargo-schema binary; default: built from `git archive HEAD` into bench/.work/locks-target)
 #
 # For each case: bench/locks/fixture/src/lib.rs (before) and fixture/cases/CASE.rs (after) go
 # through `cargo schema generate` (0001 baseline, 0002 the change); fixture/drizzle/{before,CASE}.ts
@@ -40,10 +40,18 @@ done
 command -v pgbench >/dev/null || { echo "pgbench not found (it comes with PostgreSQL)" >&2; exit 2; }
 "${PSQL[@]}" -d postgres -c 'select 1' >/dev/null || { echo "no PostgreSQL at $PGHOST:$PGPORT" >&2; exit 2; }
 
-if [ -z "${CS:-}" ]; then
-  log "building cargo-schema (CARGO_TARGET_DIR=bench/.work/locks-target)"
-  (cd "$ROOT" && CARGO_TARGET_DIR=$ROOT/bench/.work/locks-target cargo build -q -p cargo-schema)
+if [ -n "${CS:-}" ]; then
+  CS_INFO="CS=$CS (given; built $(date -u -r "$CS" '+%H:%M UTC'))"
+else
+  # Built from the committed tree (git archive HEAD), so edits in progress in the checkout
+  # are not measured; incremental across runs.
+  rev=$(git -C "$ROOT" rev-parse --short HEAD)
+  log "building cargo-schema from git $rev (bench/.work/locks-src, CARGO_TARGET_DIR=bench/.work/locks-target)"
+  rm -rf "$ROOT/bench/.work/locks-src" && mkdir -p "$ROOT/bench/.work/locks-src"
+  git -C "$ROOT" archive HEAD | tar -x -C "$ROOT/bench/.work/locks-src"
+  (cd "$ROOT/bench/.work/locks-src" && CARGO_TARGET_DIR=$ROOT/bench/.work/locks-target cargo build -q -p cargo-schema)
   CS=$ROOT/bench/.work/locks-target/debug/cargo-schema
+  CS_INFO="debug build of git $rev (committed tree)"
 fi
 
 rm -rf "$WORK/cases" "$WORK/base" "$WORK/runs"
@@ -162,7 +170,7 @@ for c in "${CASES[@]}"; do
   done
 done
 {
-  echo "- run: $(date -u '+%Y-%m-%d %H:%M UTC'), git $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- schema-core schema-runtime cargo-schema || echo ' (with uncommitted changes in schema-core/runtime/cli)'); load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- run: $(date -u '+%Y-%m-%d %H:%M UTC'); cargo-schema: $CS_INFO; load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM (shared with other work)"
   echo "- PostgreSQL: $("${PSQL[@]}" -At -d postgres -c 'show server_version'); items: $ROWS rows, parents: $PARENTS rows"
   echo "- load: pgbench, $WRITERS connections, $RATE writes/s in all (UPDATE items 2 : INSERT items 2 : UPDATE parents 1), $REPEAT runs per variant"
