@@ -78,6 +78,9 @@ pub struct StatementFailure {
     pub transactional: bool,
     /// The version the database is at after the failure.
     pub version_now: Option<i64>,
+    /// How many times the statement failed on the lock timeout (PostgreSQL `55P03`, MySQL
+    /// 1205/3572), retries included; 0 when it failed for another reason.
+    pub lock_timeouts: u32,
 }
 
 impl MigrateError {
@@ -172,7 +175,26 @@ impl StatementFailure {
             self.message,
             shorten(&self.statement, 400)
         )?;
-        if self.transactional && self.message.contains("inside a transaction block") {
+        if self.lock_timeouts > 0 {
+            let times = match self.lock_timeouts {
+                1 => "once".to_string(),
+                n => format!("{n} times"),
+            };
+            let find = if self.message.contains("55P03") {
+                "find the session holding the lock with `SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE pid IN (SELECT pid FROM pg_locks WHERE relation IS NOT NULL AND granted) AND pid <> pg_backend_pid()` (pg_locks, pg_stat_activity; a session `idle in transaction` for long is the usual culprit) and end it or let it finish"
+            } else {
+                "find the session holding the lock with `SHOW FULL PROCESSLIST` or `performance_schema.metadata_locks` / `information_schema.INNODB_TRX` and end it or let it finish"
+            };
+            let state = if self.transactional {
+                format!("the migration was rolled back and the database stays at {now}")
+            } else {
+                format!("the statements before this one stay applied and the migration is recorded as unfinished (database at {now}); the next run resumes at this statement")
+            };
+            write!(
+                f,
+                "  the statement hit the lock timeout {times}: another session held a conflicting lock; {state}. {find}; or run again at a quieter time, or raise the lock timeout or the retry attempts (MigratorOptions::lock_timeout / retry)"
+            )
+        } else if self.transactional && self.message.contains("inside a transaction block") {
             write!(
                 f,
                 "  the statement cannot run in a transaction: put `-- schema:no-transaction` at the top of the file (the migration was rolled back; the database stays at {now})"

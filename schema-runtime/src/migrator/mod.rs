@@ -26,7 +26,9 @@ mod run;
 pub(crate) mod session;
 
 pub use error::{MigrateError, StatementFailure};
-pub use options::{LockMode, LockTimeoutRetry, MigratorOptions, RollbackTarget};
+pub use options::{
+    LockMode, LockRetry, LockTimeoutRetry, MigratorOptions, RetryNotice, RollbackTarget,
+};
 #[cfg(feature = "_db")]
 pub use pool::{DatabasePool, MigrationPool};
 pub use redact::redact;

@@ -1,9 +1,36 @@
 //! How a [`Migrator`](super::Migrator) runs: history table, locking, timeouts.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Settings of a migrator. Start from [`MigratorOptions::DEFAULT`] and change what you need.
+///
+/// # Lock timeouts and retries
+///
+/// A migration statement that waits for a table lock queues every later query on that table
+/// behind it (even plain `SELECT`s), so each lock-taking statement should run under a short
+/// `lock_timeout` and fail rather than wait. The generated PostgreSQL migrations set one
+/// themselves (`SET LOCAL lock_timeout = ...` in transactional files, `SET lock_timeout = ...`
+/// in `-- schema:no-transaction` files); [`lock_timeout`](Self::lock_timeout) adds a
+/// default for hand-written files. A statement that fails on the timeout (PostgreSQL SQLSTATE
+/// `55P03`, MySQL/MariaDB error 1205 or 3572) is retried according to
+/// [`retry`](Self::retry): a transactional migration is rolled back as a whole (no history
+/// row) and run again; a no-transaction migration (and every MySQL migration) retries the
+/// failing statement only, the statements before it stay applied and recorded. Each retry is
+/// announced through [`on_lock_retry`](Self::on_lock_retry) (one line on stderr by default).
+/// SQLite has no lock timeout of this kind: a writer waits up to `lock_wait` (its
+/// `busy_timeout`) and then fails with [`MigrateError::LockTimeout`](super::MigrateError::LockTimeout),
+/// without retry.
+///
+/// Session settings: a file's `SET` (without `LOCAL`) does not leak. The run uses a connection
+/// of its own that is closed at the end, never returned to the pool; between migrations of one
+/// run PostgreSQL settings are put back to what they were when the run started (`RESET ALL`,
+/// then the connection's own settings and this runner's again), so one file's
+/// `SET lock_timeout` or `SET search_path` does not apply to the next file or to the history
+/// row. A no-transaction file that resumes after an interruption first runs again the plain
+/// `SET` statements it had already run, so its later statements see the same settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MigratorOptions {
@@ -14,11 +41,30 @@ pub struct MigratorOptions {
     /// [`MigrateError::LockTimeout`](super::MigrateError::LockTimeout).
     pub lock_wait: Duration,
     pub lock_mode: LockMode,
-    /// PostgreSQL `lock_timeout` for the migration statements (`None`: the server's setting).
-    /// A statement that waits longer for a table lock fails instead of queueing every other
-    /// query behind it.
+    /// A default lock timeout for the migration statements (`None`, the default: the
+    /// server's setting, which is no limit unless configured). PostgreSQL: `lock_timeout`, set
+    /// for the run's connection (with [`LockMode::Transaction`], `SET LOCAL` in each
+    /// migration's transaction); MySQL/MariaDB: `lock_wait_timeout` (metadata locks, DDL) and
+    /// `innodb_lock_wait_timeout` (row locks), in whole seconds, at least 1; SQLite: unused
+    /// (see `lock_wait`). A statement that waits longer for a lock fails instead of queueing
+    /// every other query behind it, and is retried according to [`retry`](Self::retry).
+    ///
+    /// A file's own setting wins: `SET LOCAL lock_timeout` in a transactional file applies
+    /// from that statement to the end of its transaction, `SET lock_timeout` in a
+    /// no-transaction file to the rest of that file (and only that file). Mind
+    /// `CREATE INDEX CONCURRENTLY` (and `REINDEX`/`DROP INDEX CONCURRENTLY`): besides the table
+    /// lock it waits for every transaction in the database that holds an older snapshot, and
+    /// that wait counts against `lock_timeout`. A default short enough for `ALTER TABLE`
+    /// (hundreds of milliseconds, a few seconds) cancels it whenever any long transaction runs;
+    /// a retry then drops the INVALID index it left and starts again, but may never get
+    /// through. Keep this default at a few seconds or more, or let the no-transaction file set
+    /// a longer `SET lock_timeout` before its concurrent index statements.
     pub lock_timeout: Option<Duration>,
+    /// Retrying a migration statement that hit the lock timeout; default
+    /// [`LockTimeoutRetry::DEFAULT`] (5 attempts).
     pub retry: LockTimeoutRetry,
+    /// Where each retry is announced (default: one line on stderr).
+    pub on_lock_retry: RetryNotice,
 }
 
 impl MigratorOptions {
@@ -27,7 +73,8 @@ impl MigratorOptions {
         lock_wait: Duration::from_secs(300),
         lock_mode: LockMode::Session,
         lock_timeout: None,
-        retry: LockTimeoutRetry::Never,
+        retry: LockTimeoutRetry::DEFAULT,
+        on_lock_retry: RetryNotice::Stderr,
     };
 
     pub fn history_table(mut self, name: impl Into<Cow<'static, str>>) -> Self {
@@ -48,6 +95,21 @@ impl MigratorOptions {
     pub fn lock_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.lock_timeout = timeout;
         self
+    }
+
+    pub fn retry(mut self, retry: LockTimeoutRetry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn on_lock_retry(mut self, notice: RetryNotice) -> Self {
+        self.on_lock_retry = notice;
+        self
+    }
+
+    /// Calls `f` for each retry instead of writing to stderr.
+    pub fn on_lock_retry_call(self, f: impl Fn(&LockRetry) + Send + Sync + 'static) -> Self {
+        self.on_lock_retry(RetryNotice::Callback(Arc::new(f)))
     }
 }
 
@@ -74,14 +136,174 @@ pub enum LockMode {
     Transaction,
 }
 
-/// What to do when a statement fails on `lock_timeout`. Only `Never` exists today; retrying
-/// with backoff is planned.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What to do when a migration statement fails because it waited longer than the lock
+/// timeout (see [`MigratorOptions`] for what is retried and how).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LockTimeoutRetry {
-    #[default]
+    /// Fail at the first lock timeout.
     Never,
+    /// Up to `attempts` tries in all (the first one included). Before try `k + 1` the runner
+    /// waits `min(max_delay, base * factor^(k-1))`, scaled by a random factor between 0.5 and
+    /// 1 (jitter, so that several instances retrying do not arrive together).
+    Backoff {
+        attempts: u32,
+        base: Duration,
+        factor: u32,
+        max_delay: Duration,
+    },
 }
+
+impl LockTimeoutRetry {
+    /// 5 attempts, waiting about 200 ms, 400 ms, 800 ms and 1.6 s in between (at most 5 s).
+    pub const DEFAULT: LockTimeoutRetry = LockTimeoutRetry::Backoff {
+        attempts: 5,
+        base: Duration::from_millis(200),
+        factor: 2,
+        max_delay: Duration::from_secs(5),
+    };
+
+    /// `attempts` tries with the default delays (200 ms doubling, at most 5 s).
+    pub const fn attempts(attempts: u32) -> LockTimeoutRetry {
+        LockTimeoutRetry::Backoff {
+            attempts,
+            base: Duration::from_millis(200),
+            factor: 2,
+            max_delay: Duration::from_secs(5),
+        }
+    }
+
+    /// How many tries in all (at least 1).
+    pub fn max_attempts(&self) -> u32 {
+        match self {
+            LockTimeoutRetry::Never => 1,
+            LockTimeoutRetry::Backoff { attempts, .. } => (*attempts).max(1),
+        }
+    }
+
+    /// The wait after failed try `attempt` (1-based), or `None` when it was the last one.
+    /// `jitter` in `[0, 1)` picks the point between half the delay and the whole delay.
+    #[cfg(feature = "_db")]
+    pub(crate) fn delay_after(&self, attempt: u32, jitter: f64) -> Option<Duration> {
+        let LockTimeoutRetry::Backoff {
+            base,
+            factor,
+            max_delay,
+            ..
+        } = *self
+        else {
+            return None;
+        };
+        if attempt >= self.max_attempts() {
+            return None;
+        }
+        let mut delay = base;
+        for _ in 1..attempt {
+            delay = delay.saturating_mul(factor.max(1));
+            if delay >= max_delay {
+                break;
+            }
+        }
+        let delay = delay.min(max_delay);
+        Some(delay.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0)))
+    }
+}
+
+impl Default for LockTimeoutRetry {
+    fn default() -> Self {
+        LockTimeoutRetry::DEFAULT
+    }
+}
+
+/// One retry after a lock timeout, as announced through [`MigratorOptions::on_lock_retry`].
+/// `Display` gives the stderr line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LockRetry {
+    pub version: i64,
+    /// The migration file.
+    pub file: String,
+    /// 1-based line of the statement that hit the timeout.
+    pub line: usize,
+    /// The statement, on one line, shortened.
+    pub statement: String,
+    /// The try that failed (1-based) and how many there are in all.
+    pub attempt: u32,
+    pub attempts: u32,
+    /// How long the runner waits before the next try.
+    pub wait: Duration,
+    /// `true`: the whole migration was rolled back and runs again; `false`: only the statement
+    /// runs again.
+    pub whole_migration: bool,
+}
+
+impl fmt::Display for LockRetry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.whole_migration {
+            "rolled back, retrying the migration"
+        } else {
+            "retrying the statement"
+        };
+        write!(
+            f,
+            "cargo-schema: `{}` line {}: lock timeout on `{}` (attempt {} of {}); {what} in {} ms",
+            self.file,
+            self.line,
+            self.statement,
+            self.attempt,
+            self.attempts,
+            self.wait.as_millis()
+        )
+    }
+}
+
+/// Where [`LockRetry`] notices go.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub enum RetryNotice {
+    /// One line on stderr per retry.
+    #[default]
+    Stderr,
+    /// Nowhere.
+    Quiet,
+    /// To this function (a logger, a progress display, a test).
+    Callback(Arc<dyn Fn(&LockRetry) + Send + Sync>),
+}
+
+impl RetryNotice {
+    #[cfg(feature = "_db")]
+    pub(crate) fn notify(&self, retry: &LockRetry) {
+        match self {
+            RetryNotice::Stderr => eprintln!("{retry}"),
+            RetryNotice::Quiet => {}
+            RetryNotice::Callback(f) => f(retry),
+        }
+    }
+}
+
+impl fmt::Debug for RetryNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RetryNotice::Stderr => f.write_str("Stderr"),
+            RetryNotice::Quiet => f.write_str("Quiet"),
+            RetryNotice::Callback(_) => f.write_str("Callback(..)"),
+        }
+    }
+}
+
+/// Two callbacks are equal when they are the same function object.
+impl PartialEq for RetryNotice {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (RetryNotice::Stderr, RetryNotice::Stderr)
+            | (RetryNotice::Quiet, RetryNotice::Quiet) => true,
+            (RetryNotice::Callback(a), RetryNotice::Callback(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for RetryNotice {}
 
 /// How far a rollback goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,5 +344,44 @@ mod tests {
         ] {
             assert!(!valid_table_name(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_bounded() {
+        let retry = LockTimeoutRetry::Backoff {
+            attempts: 6,
+            base: Duration::from_millis(200),
+            factor: 2,
+            max_delay: Duration::from_millis(1000),
+        };
+        let full: Vec<_> = (1..=6).map(|k| retry.delay_after(k, 1.0)).collect();
+        let ms = |d: u64| Some(Duration::from_millis(d));
+        assert_eq!(
+            full,
+            vec![ms(200), ms(400), ms(800), ms(1000), ms(1000), None]
+        );
+        assert_eq!(retry.delay_after(1, 0.0), ms(100));
+        assert_eq!(retry.delay_after(2, 0.5), ms(300));
+        assert_eq!(LockTimeoutRetry::Never.delay_after(1, 0.5), None);
+        assert_eq!(LockTimeoutRetry::Never.max_attempts(), 1);
+        assert_eq!(LockTimeoutRetry::DEFAULT.max_attempts(), 5);
+        assert_eq!(LockTimeoutRetry::attempts(0).max_attempts(), 1);
+        assert_eq!(LockTimeoutRetry::attempts(0).delay_after(1, 0.5), None);
+    }
+
+    #[test]
+    fn retry_line_names_file_statement_attempt_and_wait() {
+        let line = LockRetry {
+            version: 2,
+            file: "0002_alter.up.sql".into(),
+            line: 3,
+            statement: "ALTER TABLE t ADD COLUMN x integer".into(),
+            attempt: 1,
+            attempts: 5,
+            wait: Duration::from_millis(150),
+            whole_migration: true,
+        }
+        .to_string();
+        assert_eq!(line, "cargo-schema: `0002_alter.up.sql` line 3: lock timeout on `ALTER TABLE t ADD COLUMN x integer` (attempt 1 of 5); rolled back, retrying the migration in 150 ms");
     }
 }

@@ -1,15 +1,23 @@
 //! The runner: lock, make sure the history table exists, read it, refuse on any
 //! disagreement, then apply (or undo) each migration with its history row, and always release.
+//!
+//! A statement that fails on the lock timeout is retried with bounded, jittered backoff
+//! (`MigratorOptions::retry`): a transactional migration is rolled back as a whole (so no
+//! history row) and run again from its start; outside a transaction only the failing
+//! statement runs again, on the same connection (the file's earlier `SET`s still apply), after
+//! dropping an INVALID index a timed-out `CREATE INDEX CONCURRENTLY` left; progress rows are
+//! written only after a statement succeeded, so they stay exact on every path.
 
 use super::analysis::{self, progress_checksum, resume_at, transactional};
 use super::error::{database_message, StatementFailure};
+use super::options::LockRetry;
 use super::report::{Applied, AppliedMigration, Direction, Report};
 use super::session::history::RowValues;
-use super::session::Session;
+use super::session::{lock_not_available, session_setting, Session};
 use super::{DatabasePool, LockMode, MigrateError, Migrator, RollbackTarget};
 use schema_core::migrations::{Migration, Script, Statement};
 use schema_core::Dialect;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 /// What a run does.
 #[derive(Clone, Copy, Debug)]
@@ -89,11 +97,7 @@ async fn apply(
 ) -> Result<Option<Applied>, MigrateError> {
     if transactional(session.dialect, no_transaction(&migration.up)) {
         let all = migrator.migrations();
-        return match in_transaction(session, all, migration, Direction::Up, current).await {
-            Ok(done) => Ok(Some(done)),
-            Err(Skip::AlreadyDone) => Ok(None),
-            Err(Skip::Failed(error)) => Err(error),
-        };
+        return retrying_transaction(session, all, migration, Direction::Up, current).await;
     }
     if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {
         return Err(MigrateError::NoTransactionNeedsSessionLock {
@@ -102,7 +106,135 @@ async fn apply(
         });
     }
     let row = applied.iter().find(|a| a.version == migration.version);
-    outside_transaction(session, migration, row).await
+    let outcome = outside_transaction(session, migration, row).await?;
+    session.restore_settings().await?;
+    Ok(outcome)
+}
+
+/// Runs a migration in a transaction; when a statement hits the lock timeout, the whole
+/// transaction has been rolled back: wait and run it again, up to the configured attempts.
+async fn retrying_transaction(
+    session: &mut Session,
+    all: &[Migration],
+    migration: &Migration,
+    direction: Direction,
+    current: Option<i64>,
+) -> Result<Option<Applied>, MigrateError> {
+    let mut attempt = 1;
+    loop {
+        match in_transaction(session, all, migration, direction, current).await {
+            Ok(done) => return Ok(Some(done)),
+            Err(Skip::AlreadyDone) => return Ok(None),
+            Err(Skip::Failed(MigrateError::Statement(mut failure)))
+                if failure.lock_timeouts > 0 =>
+            {
+                let (file, line) = (failure.file.clone(), failure.line);
+                let statement = failure.statement.clone();
+                let place = (migration.version, file.as_str(), line, statement.as_str());
+                if !pause_before_retry(session, place, attempt, true).await {
+                    failure.lock_timeouts = attempt;
+                    return Err(MigrateError::Statement(failure));
+                }
+                attempt += 1;
+            }
+            Err(Skip::Failed(error)) => return Err(error),
+        }
+    }
+}
+
+/// Outside a transaction: runs one statement, and when it hits the lock timeout waits and runs
+/// it again, up to the configured attempts. Before a retry (and before the first try when
+/// `cleanup`, for a resumed migration) it drops an INVALID index that an interrupted
+/// `CREATE INDEX CONCURRENTLY` of this statement left under the name it needs; that drop waits
+/// for locks too, and its lock timeout counts as a failed try. On failure returns the error and
+/// how many lock timeouts it met.
+async fn retrying_statement(
+    session: &mut Session,
+    migration: &Migration,
+    script: &Script,
+    statement: &Statement<'_>,
+    mut cleanup: bool,
+) -> Result<(), (sqlx::Error, u32)> {
+    let mut attempt = 1;
+    loop {
+        let cleaned = if cleanup {
+            session
+                .drop_invalid_indexes(std::slice::from_ref(statement))
+                .await
+        } else {
+            Ok(())
+        };
+        let outcome = match cleaned {
+            Ok(()) => session.execute(statement.sql).await,
+            Err(error) => Err(error),
+        };
+        let error = match outcome {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        };
+        if !lock_not_available(&error) {
+            return Err((error, 0));
+        }
+        let place = (
+            migration.version,
+            &*script.file,
+            statement.line,
+            statement.sql,
+        );
+        if !pause_before_retry(session, place, attempt, false).await {
+            return Err((error, attempt));
+        }
+        cleanup = true;
+        attempt += 1;
+    }
+}
+
+/// After failed try `attempt`: announces the retry and waits, or returns `false` when the
+/// attempts are used up.
+async fn pause_before_retry(
+    session: &Session,
+    (version, file, line, sql): (i64, &str, usize, &str),
+    attempt: u32,
+    whole_migration: bool,
+) -> bool {
+    let retry = session.options.retry;
+    let Some(wait) = retry.delay_after(attempt, jitter()) else {
+        return false;
+    };
+    session.options.on_lock_retry.notify(&LockRetry {
+        version,
+        file: file.to_string(),
+        line,
+        statement: one_line(sql, 100),
+        attempt,
+        attempts: retry.max_attempts(),
+        wait,
+        whole_migration,
+    });
+    tokio::time::sleep(wait).await;
+    true
+}
+
+/// A number in `[0, 1)`, different in each call and each process (no need for a good
+/// generator: it only spreads retries of concurrent runs apart).
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    hasher.write_u128(now);
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A statement on one line (whitespace runs collapsed), at most `max` characters.
+fn one_line(sql: &str, max: usize) -> String {
+    let flat = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(max) {
+        Some((index, _)) => format!("{} ...", &flat[..index]),
+        None => flat,
+    }
 }
 
 /// Why an in-transaction step did not produce a result.
@@ -198,6 +330,11 @@ async fn transaction_body(
             }));
         }
     }
+    if session.dialect == Dialect::Postgres {
+        // A file's plain `SET` outlives its transaction: undo it with the commit, before the
+        // history row is written (a changed `search_path` would misplace it).
+        session.restore_settings().await?;
+    }
     let execution_ms = elapsed_ms(started);
     match direction {
         Direction::Up => {
@@ -253,11 +390,17 @@ async fn outside_transaction(
     let script = &migration.up;
     let statements = script.statements(session.dialect);
     let checksum = migration.up.checksum.to_hex();
-    let Some(start) = claim(session, migration, row, &statements, &checksum).await? else {
+    let Some(Claim { start, resumed }) =
+        claim(session, migration, row, &statements, &checksum).await?
+    else {
         return Ok(None);
     };
-    let started = Instant::now();
-    for (index, statement) in statements.iter().enumerate().skip(start) {
+    // Resuming on a new connection: the session settings the file made before the statements
+    // already done (`SET lock_timeout = ...`) must hold for the ones still to run.
+    for statement in statements[..start]
+        .iter()
+        .filter(|s| session_setting(s.sql))
+    {
         if let Err(error) = session.execute(statement.sql).await {
             let version_now = version_now(session).await;
             return Err(statement_error(
@@ -267,6 +410,18 @@ async fn outside_transaction(
                 &error,
                 false,
                 version_now,
+            ));
+        }
+    }
+    let started = Instant::now();
+    for (index, statement) in statements.iter().enumerate().skip(start) {
+        if let Err((error, lock_timeouts)) =
+            retrying_statement(session, migration, script, statement, resumed).await
+        {
+            let version_now = version_now(session).await;
+            return Err(with_lock_timeouts(
+                statement_error(migration, script, statement, &error, false, version_now),
+                lock_timeouts,
             ));
         }
         let progress = progress_checksum(&statements[..=index]);
@@ -285,6 +440,14 @@ async fn outside_transaction(
     Ok(Some(done(migration, script, execution_ms)))
 }
 
+/// Where an unfinished-able migration starts.
+struct Claim {
+    /// The first statement to run.
+    start: usize,
+    /// A previous run started it (and may have left INVALID indexes behind).
+    resumed: bool,
+}
+
 /// Records that an unfinished-able migration starts, or where it resumes; `None` when it is
 /// already complete. On SQLite no lock spans the run, so the claim is made in an exclusive
 /// write transaction that reads the history again: two processes cannot both record the
@@ -296,7 +459,7 @@ async fn claim(
     first_read: Option<&AppliedMigration>,
     statements: &[Statement<'_>],
     checksum: &str,
-) -> Result<Option<usize>, MigrateError> {
+) -> Result<Option<Claim>, MigrateError> {
     let exclusive = session.per_migration_lock();
     let fresh = if exclusive {
         session.begin().await?;
@@ -339,10 +502,10 @@ async fn claim(
         }
     }
     recorded?;
-    if row.is_some() {
-        session.drop_invalid_indexes(&statements[start..]).await?;
-    }
-    Ok(Some(start))
+    Ok(Some(Claim {
+        start,
+        resumed: row.is_some(),
+    }))
 }
 
 async fn undo(
@@ -351,19 +514,8 @@ async fn undo(
 ) -> Result<Option<Applied>, MigrateError> {
     let script = &migration.down;
     if transactional(session.dialect, no_transaction(script)) {
-        return match in_transaction(
-            session,
-            &[],
-            migration,
-            Direction::Down,
-            Some(migration.version),
-        )
-        .await
-        {
-            Ok(done) => Ok(Some(done)),
-            Err(Skip::AlreadyDone) => Ok(None),
-            Err(Skip::Failed(error)) => Err(error),
-        };
+        let current = Some(migration.version);
+        return retrying_transaction(session, &[], migration, Direction::Down, current).await;
     }
     if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {
         return Err(MigrateError::NoTransactionNeedsSessionLock {
@@ -374,17 +526,21 @@ async fn undo(
     let started = Instant::now();
     let statements = script.statements(session.dialect);
     for statement in &statements {
-        if let Err(error) = session.execute(statement.sql).await {
-            return Err(statement_error(
+        if let Err((error, lock_timeouts)) =
+            retrying_statement(session, migration, script, statement, false).await
+        {
+            let failure = statement_error(
                 migration,
                 script,
                 statement,
                 &error,
                 false,
                 Some(migration.version),
-            ));
+            );
+            return Err(with_lock_timeouts(failure, lock_timeouts));
         }
     }
+    session.restore_settings().await?;
     session.delete_row(migration.version, false).await?;
     Ok(Some(done(migration, script, elapsed_ms(started))))
 }
@@ -411,7 +567,15 @@ fn statement_error(
         message: database_message(error),
         transactional,
         version_now,
+        lock_timeouts: u32::from(lock_not_available(error)),
     }))
+}
+
+fn with_lock_timeouts(mut error: MigrateError, lock_timeouts: u32) -> MigrateError {
+    if let MigrateError::Statement(failure) = &mut error {
+        failure.lock_timeouts = lock_timeouts;
+    }
+    error
 }
 
 fn unfinished_row<'a>(

@@ -1,6 +1,8 @@
 //! One dedicated database connection for a migration run, and the history-table operations on
 //! it. The connection is taken out of the pool (`detach`) and closed at the end, so session
-//! settings and the PostgreSQL/MySQL session lock never leak into the pool; if the run's
+//! settings and the PostgreSQL/MySQL session lock never leak into the pool; between migrations
+//! PostgreSQL settings are restored to the ones the run started with (`restore_settings`), so
+//! a file's `SET` does not leak into the next file either; if the run's
 //! future is dropped (cancelled, or the task panicked) the connection is dropped with it,
 //! which closes the socket and makes the server release the lock and roll back; a statement
 //! still running on the server is ended from another connection (see `abandon`).
@@ -56,6 +58,9 @@ pub(crate) struct Session {
     key: i64,
     holds_lock: bool,
     abandon: AbandonGuard,
+    /// PostgreSQL: the settings made with `SET` on this connection before any migration ran
+    /// (by the pool's `after_connect` and by `configure`), put back by `restore_settings`.
+    baseline: Vec<(String, String)>,
 }
 
 impl Session {
@@ -91,11 +96,60 @@ impl Session {
             key: i64::from_be_bytes(key_bytes) & i64::MAX,
             holds_lock: false,
             abandon: AbandonGuard::new(pool, None),
+            baseline: Vec::new(),
         };
         let backend_id = session.backend_id().await;
         session.abandon = AbandonGuard::new(pool, backend_id);
         session.configure().await?;
+        session.baseline = session.session_settings().await?;
         Ok(session)
+    }
+
+    /// PostgreSQL: the settings made with `SET` in this session, as `(name, value)`.
+    async fn session_settings(&mut self) -> Result<Vec<(String, String)>, MigrateError> {
+        match &mut self.conn {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) => sqlx::query_as(
+                "SELECT name, current_setting(name) FROM pg_settings WHERE source = 'session' ORDER BY name",
+            )
+            .fetch_all(&mut *c)
+            .await
+            .map_err(|e| MigrateError::database("reading the connection's settings", e)),
+            #[allow(unreachable_patterns)]
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// PostgreSQL: undoes the `SET`s a migration file made (`RESET ALL` returns to the
+    /// server, role, database and connection-string values), then makes again the ones this
+    /// session started with. Inside a transaction it takes effect with the commit. Other
+    /// databases: nothing (their connection is closed at the end of the run).
+    pub(crate) async fn restore_settings(&mut self) -> Result<(), MigrateError> {
+        let Session { conn, baseline, .. } = self;
+        match conn {
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) => {
+                let restore = |e| MigrateError::database("restoring the connection's settings", e);
+                sqlx::raw_sql("RESET ALL")
+                    .execute(&mut *c)
+                    .await
+                    .map_err(restore)?;
+                for (name, value) in baseline.iter() {
+                    sqlx::query("SELECT set_config($1, $2, false)")
+                        .bind(name)
+                        .bind(value)
+                        .execute(&mut *c)
+                        .await
+                        .map_err(restore)?;
+                }
+                Ok(())
+            }
+            #[allow(unreachable_patterns)]
+            _ => {
+                let _ = baseline;
+                Ok(())
+            }
+        }
     }
 
     /// The server's id of this connection (PostgreSQL backend pid, MySQL connection id).
@@ -123,6 +177,18 @@ impl Session {
                 .map(|t| format!("SET lock_timeout = {}", t.as_millis().max(1)))
                 .into_iter()
                 .collect(),
+            Dialect::Mysql => match self.options.lock_timeout {
+                // Whole seconds, at least 1 (both variables are integers).
+                Some(t) => {
+                    let seconds = t.as_secs() + u64::from(t.subsec_nanos() > 0);
+                    let seconds = seconds.clamp(1, 31_536_000);
+                    vec![
+                        format!("SET SESSION lock_wait_timeout = {seconds}"),
+                        format!("SET SESSION innodb_lock_wait_timeout = {seconds}"),
+                    ]
+                }
+                None => Vec::new(),
+            },
             _ => Vec::new(),
         };
         if self.dialect == Dialect::Postgres && self.options.lock_mode == LockMode::Session {
@@ -303,7 +369,7 @@ impl Session {
     pub(crate) async fn drop_invalid_indexes(
         &mut self,
         statements: &[Statement<'_>],
-    ) -> Result<(), MigrateError> {
+    ) -> Result<(), sqlx::Error> {
         match &mut self.conn {
             #[cfg(feature = "postgres")]
             Conn::Postgres(c) => postgres::drop_invalid_indexes(c, statements).await,
@@ -316,10 +382,88 @@ impl Session {
     }
 }
 
+/// A statement that gave up waiting for a lock: PostgreSQL `55P03` lock_not_available (a
+/// `lock_timeout`, or `NOWAIT`), MySQL/MariaDB 1205 `ER_LOCK_WAIT_TIMEOUT` (row locks after
+/// `innodb_lock_wait_timeout`, metadata locks after `lock_wait_timeout`) and 3572
+/// `ER_LOCK_NOWAIT`. SQLite's SQLITE_BUSY is not one: `busy_timeout` already waited.
+pub(crate) fn lock_not_available(error: &sqlx::Error) -> bool {
+    let Some(db) = error.as_database_error() else {
+        return false;
+    };
+    if db.code().as_deref() == Some("55P03") {
+        return true;
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(mysql) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(mysql.number(), 1205 | 3572);
+    }
+    false
+}
+
+/// Whether a statement changes a session setting that a resumed no-transaction file must make
+/// again on its new connection: `SET name ...` / `SET SESSION ...` (not `SET LOCAL`, which
+/// ends with its transaction, and not MySQL's server-wide `SET GLOBAL` / `SET PERSIST`).
+pub(crate) fn session_setting(sql: &str) -> bool {
+    let mut rest = sql.trim_start();
+    // Leading comments.
+    loop {
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    let mut words = rest
+        .split(|c: char| c.is_whitespace() || matches!(c, '@' | '=' | '.'))
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    if !first.eq_ignore_ascii_case("SET") {
+        return false;
+    }
+    let second = words.next().unwrap_or("").to_ascii_uppercase();
+    !matches!(
+        second.as_str(),
+        "" | "LOCAL" | "GLOBAL" | "PERSIST" | "PERSIST_ONLY" | "TRANSACTION" | "CONSTRAINTS"
+    )
+}
+
 /// SQLite reports a held write lock as SQLITE_BUSY (code 5, extended codes 261/517).
 pub(crate) fn sqlite_busy(error: &sqlx::Error) -> bool {
     error.as_database_error().is_some_and(|db| {
         matches!(db.code().as_deref(), Some("5" | "261" | "517"))
             || db.message().contains("database is locked")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_setting;
+
+    #[test]
+    fn recognizes_session_settings() {
+        for sql in [
+            "SET lock_timeout = '5s'",
+            "set search_path TO app, public",
+            "SET SESSION lock_wait_timeout = 2",
+            "-- give the index time\nSET lock_timeout = '10min'",
+            "/* x */ SET statement_timeout = 0",
+            "SET @@SESSION.innodb_lock_wait_timeout = 1",
+        ] {
+            assert!(session_setting(sql), "{sql}");
+        }
+        for sql in [
+            "SET LOCAL lock_timeout = '1s'",
+            "SET GLOBAL max_connections = 10",
+            "SET @@GLOBAL.max_connections = 10",
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+            "SET CONSTRAINTS ALL DEFERRED",
+            "UPDATE t SET a = 1",
+            "SELECT 1",
+            "SETTLE",
+        ] {
+            assert!(!session_setting(sql), "{sql}");
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! PostgreSQL: the advisory lock (session or transaction level) and the clean-up of INVALID
 //! indexes left by an interrupted `CREATE INDEX CONCURRENTLY`.
 
-use crate::migrator::error::database_message;
 use crate::migrator::{MigrateError, MigratorOptions};
 use schema_core::migrations::Statement;
 use sqlx::{AssertSqlSafe, PgConnection};
@@ -106,10 +105,12 @@ async fn holder(conn: &mut PgConnection, key: i64) -> Option<String> {
     })
 }
 
+/// Errors are the driver's, so the runner can tell a lock timeout (the `DROP INDEX
+/// CONCURRENTLY` waits like the statement it cleans up for) from other failures.
 pub(super) async fn drop_invalid_indexes(
     conn: &mut PgConnection,
     statements: &[Statement<'_>],
-) -> Result<(), MigrateError> {
+) -> Result<(), sqlx::Error> {
     for name in statements
         .iter()
         .filter_map(|s| concurrent_index_name(s.sql))
@@ -120,20 +121,14 @@ pub(super) async fn drop_invalid_indexes(
         )
         .bind(&name)
         .fetch_all(&mut *conn)
-        .await
-        .map_err(|e| MigrateError::database("looking for invalid indexes", e))?;
+        .await?;
         for index in invalid {
             // `index` is the server's own quoted regclass text.
             sqlx::raw_sql(AssertSqlSafe(format!(
                 "DROP INDEX CONCURRENTLY IF EXISTS {index}"
             )))
             .execute(&mut *conn)
-            .await
-            .map_err(|e| MigrateError::Database {
-                action:
-                    "dropping an invalid index left by an interrupted CREATE INDEX CONCURRENTLY",
-                message: database_message(&e),
-            })?;
+            .await?;
         }
     }
     Ok(())
