@@ -4,6 +4,7 @@
 //! [`commands`] and turns its outcome into an exit status (see [`exit_code`]). Semver covers the
 //! binary's behaviour, not this library's API.
 
+pub mod accept_check;
 pub mod accept_edits;
 pub mod args;
 pub mod chain_check;
@@ -22,6 +23,7 @@ pub mod package;
 pub mod plan_output;
 pub mod problem;
 pub mod replay;
+pub mod safety_settings;
 pub mod scratch;
 pub mod snapshot_file;
 pub mod source;

@@ -4,7 +4,9 @@
 use crate::cli::PackageArgs;
 use crate::error::CliError;
 use crate::output::display_path;
+use crate::safety_settings;
 use cargo_metadata::{Metadata, MetadataCommand, Package};
+use schema_core::plan::Target;
 use schema_core::Dialect;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +28,8 @@ pub struct SchemaTarget {
     pub dialect: Dialect,
     /// Absolute path of the migrations folder.
     pub migrations: PathBuf,
+    /// PostgreSQL version and lock budgets (`postgres_version`, `lock_timeout`, ...).
+    pub safety: Target,
 }
 
 const EXAMPLE: &str = "[package.metadata.schema]\ndialect = \"postgres\"      # or \"sqlite\", \"mysql\"\nmigrations = \"migrations\"";
@@ -205,12 +209,16 @@ pub fn parse_targets(value: &serde_json::Value, root: &Path) -> Result<Vec<Schem
         .as_object()
         .ok_or("expected a table with `dialect` (and optionally `migrations`)")?;
     for key in table.keys() {
-        if !matches!(key.as_str(), "dialect" | "migrations" | "target") {
+        if !matches!(key.as_str(), "dialect" | "migrations" | "target")
+            && !safety_settings::KEYS.contains(&key.as_str())
+        {
             return Err(format!(
-                "unknown key `{key}`: expected `dialect`, `migrations` or `[[package.metadata.schema.target]]`"
+                "unknown key `{key}`: expected `dialect`, `migrations`, `{}` or `[[package.metadata.schema.target]]`",
+                safety_settings::KEYS.join("`, `")
             ));
         }
     }
+    let package_safety = safety_settings::read(table, Target::default())?;
     let targets = match table.get("target") {
         Some(list) => {
             if table.contains_key("dialect") || table.contains_key("migrations") {
@@ -226,10 +234,10 @@ pub fn parse_targets(value: &serde_json::Value, root: &Path) -> Result<Vec<Schem
                 );
             }
             list.iter()
-                .map(|t| parse_target(t, root))
+                .map(|t| parse_target(t, root, package_safety))
                 .collect::<Result<Vec<_>, _>>()?
         }
-        None => vec![parse_target(value, root)?],
+        None => vec![parse_target(value, root, Target::default())?],
     };
     for (i, a) in targets.iter().enumerate() {
         if targets[..i].iter().any(|b| b.migrations == a.migrations) {
@@ -242,15 +250,23 @@ pub fn parse_targets(value: &serde_json::Value, root: &Path) -> Result<Vec<Schem
     Ok(targets)
 }
 
-fn parse_target(value: &serde_json::Value, root: &Path) -> Result<SchemaTarget, String> {
+fn parse_target(
+    value: &serde_json::Value,
+    root: &Path,
+    base: Target,
+) -> Result<SchemaTarget, String> {
     let table = value.as_object().ok_or("each target must be a table")?;
     for key in table.keys() {
-        if !matches!(key.as_str(), "dialect" | "migrations") {
+        if !matches!(key.as_str(), "dialect" | "migrations")
+            && !safety_settings::KEYS.contains(&key.as_str())
+        {
             return Err(format!(
-                "unknown key `{key}`: expected `dialect` or `migrations`"
+                "unknown key `{key}`: expected `dialect`, `migrations` or `{}`",
+                safety_settings::KEYS.join("`, `")
             ));
         }
     }
+    let safety = safety_settings::read(table, base)?;
     let dialect = match table.get("dialect") {
         Some(serde_json::Value::String(s)) => s.parse::<Dialect>().map_err(|e| e.to_string())?,
         Some(_) => {
@@ -268,6 +284,7 @@ fn parse_target(value: &serde_json::Value, root: &Path) -> Result<SchemaTarget, 
     Ok(SchemaTarget {
         dialect,
         migrations: root.join(migrations),
+        safety,
     })
 }
 
@@ -288,6 +305,7 @@ mod tests {
             [SchemaTarget {
                 dialect: Dialect::Postgres,
                 migrations: PathBuf::from("/pkg/migrations"),
+                safety: Target::default(),
             }]
         );
     }
@@ -305,6 +323,24 @@ mod tests {
             targets[0].migrations,
             PathBuf::from("/pkg/migrations/sqlite")
         );
+    }
+
+    #[test]
+    fn safety_keys_apply_to_every_target_and_a_target_overrides_them() {
+        let value = json!({"postgres_version": 12, "lock_timeout": "1s", "target": [
+            {"dialect": "postgres", "migrations": "a"},
+            {"dialect": "postgres", "migrations": "b", "postgres_version": 16},
+        ]});
+        let targets = parse_targets(&value, &root()).expect("valid");
+        assert_eq!(targets[0].safety.postgres_version, 12);
+        assert_eq!(targets[1].safety.postgres_version, 16);
+        assert_eq!(targets[1].safety.lock_timeout_ms, 1000);
+        let single = parse_targets(
+            &json!({"dialect": "postgres", "postgres_version": 11}),
+            &root(),
+        )
+        .expect("valid");
+        assert_eq!(single[0].safety.postgres_version, 11);
     }
 
     #[test]

@@ -759,3 +759,29 @@ fn catalog_only_changes_are_safe() {
         Safe
     );
 }
+
+// [25] [26] on MySQL, where the enum is the column's type.
+#[test]
+fn mysql_inline_enum_changes() {
+    let e = |v: &str| col("role", v, false, None);
+    let append = alter(e("enum('a','b')"), e("enum('a','b','c')"));
+    check(&risk(&append, Mysql), Safe, &[], "INSTANT", "");
+    let remove = alter(e("enum('a','b')"), e("enum('a')"));
+    let r = risk(&remove, Mysql);
+    check(
+        &r,
+        Destructive,
+        &[FailsOnExistingData],
+        "removes enum values b",
+        "update the rows",
+    );
+    assert_eq!(r.accept.as_deref(), Some("alter column users.role"));
+    let reorder = alter(e("enum('a','b')"), e("enum('b','a')"));
+    check(
+        &risk(&reorder, Mysql),
+        NeedsCare,
+        &[Lock],
+        "ALGORITHM=COPY",
+        "append",
+    );
+}

@@ -1,10 +1,12 @@
 //! `cargo schema generate`: diff the structs against the snapshot and write the next
-//! migration (up and down files) and the updated snapshot. Destructive changes are refused
-//! unless acknowledged with `--allow-destructive`, and the acknowledgement is written into the
-//! migration as a comment.
+//! migration (up and down files) and the updated snapshot. Changes that need an
+//! acknowledgement (destructive ones, and PostgreSQL type changes that rewrite the table) are
+//! refused unless acknowledged one by one with `--accept "<change>"` (or all at once with
+//! `--allow-destructive`); each acknowledgement is written into the migration as a
+//! `-- schema:accept <change>` line, which `verify` checks.
 
 use crate::accept_edits;
-use crate::change_report::{changes_json, destructive, print_changes, with_acknowledgement};
+use crate::change_report::{changes_json, print_changes, unacknowledged, with_accept_lines};
 use crate::cli::PackageArgs;
 use crate::error::CliError;
 use crate::exit_code;
@@ -13,20 +15,25 @@ use crate::output::{display_path, Output};
 use crate::package::{self, SchemaTarget};
 use crate::snapshot_file::{self, write_atomically};
 use crate::structs;
-use schema_core::generate::{ChangeReport, Generated};
+use schema_core::generate::Generated;
 use schema_core::migrations::Checksum;
 use schema_core::snapshot::{ChainEntry, MigrationKind, Snapshot};
 use serde_json::{json, Value};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit status: 0 written or nothing to do, 1 refused (unacknowledged destructive change), 2 error."
+    after_help = "Exit status: 0 written or nothing to do, 1 refused (a change that needs `--accept`), 2 error."
 )]
 pub struct Args {
     /// Name of the migration (default: derived from the changes).
     #[arg(long, value_name = "SLUG")]
     pub name: Option<String>,
-    /// Acknowledge destructive changes (dropped tables, columns, values); recorded in the migration.
+    /// Acknowledge one change that needs it, in the words the refusal prints
+    /// (`--accept "drop column users.legacy"`); repeatable; recorded in the migration as a
+    /// `-- schema:accept` line.
+    #[arg(long, value_name = "CHANGE")]
+    pub accept: Vec<String>,
+    /// Acknowledge every change that needs it (each recorded in the migration).
     #[arg(long)]
     pub allow_destructive: bool,
     /// Record generated migrations that were edited on purpose, so `verify` accepts them
@@ -69,13 +76,18 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             let generated = if schema_core::compare::equivalent(&snapshot.schema, &code) {
                 None
             } else {
-                let generated = schema_core::generate::generate(&snapshot.schema, &code, &hints)
-                    .map_err(|e| {
-                        CliError::new(format!(
-                            "cannot generate the {} migration: {e}",
-                            target.dialect
-                        ))
-                    })?;
+                let generated = schema_core::generate::generate_for(
+                    &snapshot.schema,
+                    &code,
+                    &hints,
+                    target.safety,
+                )
+                .map_err(|e| {
+                    CliError::new(format!(
+                        "cannot generate the {} migration: {e}",
+                        target.dialect
+                    ))
+                })?;
                 Some(generated).filter(|g| !g.changes.is_empty())
             };
             outcomes.push(Outcome {
@@ -89,12 +101,17 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         }
     }
 
+    check_accepted_keys(&args.accept, &outcomes)?;
     let refused: Vec<&Outcome> = outcomes
         .iter()
-        .filter(|o| !args.allow_destructive && o.generated.as_ref().is_some_and(|g| g.destructive))
+        .filter(|o| {
+            o.generated.as_ref().is_some_and(|g| {
+                !unacknowledged(&g.changes, &args.accept, args.allow_destructive).is_empty()
+            })
+        })
         .collect();
     if !refused.is_empty() {
-        return Ok(refuse(&refused, out));
+        return Ok(refuse(&refused, args, out));
     }
 
     let mut results = Vec::new();
@@ -115,31 +132,76 @@ fn status_word(results: &[Value], dry_run: bool) -> &'static str {
     }
 }
 
-fn refuse(refused: &[&Outcome], out: &mut Output) -> i32 {
+/// An `--accept` that matches no change is a typo: say which words would match.
+fn check_accepted_keys(accepted: &[String], outcomes: &[Outcome]) -> Result<(), CliError> {
+    let keys: Vec<&str> = outcomes
+        .iter()
+        .filter_map(|o| o.generated.as_ref())
+        .flat_map(|g| &g.changes)
+        .filter_map(|c| c.risk.accept.as_deref())
+        .collect();
+    for a in accepted {
+        if !keys.contains(&a.as_str()) {
+            let hint = if keys.is_empty() {
+                "no change of this migration needs an acknowledgement: drop `--accept`".to_string()
+            } else {
+                format!(
+                    "the changes that need one: {}",
+                    keys.iter()
+                        .map(|k| format!("`--accept \"{k}\"`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(CliError::new(format!("`--accept \"{a}\"` matches no change")).hint(hint));
+        }
+    }
+    Ok(())
+}
+
+fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
     let mut targets = Vec::new();
+    let mut flags: Vec<String> = Vec::new();
     for outcome in refused {
         let Some(generated) = &outcome.generated else {
             continue;
         };
         let which = format!("{} ({})", outcome.package, outcome.target.dialect);
         print_changes(out, &which, &generated.changes);
-        let destructive: Vec<&ChangeReport> = destructive(&generated.changes);
+        let waiting = unacknowledged(&generated.changes, &args.accept, args.allow_destructive);
         out.diag(format!(
-            "error: refused: {} destructive change(s) for {}; nothing written",
-            destructive.len(),
+            "error: refused: {} change(s) for {} need an acknowledgement (destructive, or rewriting a table); nothing written",
+            waiting.len(),
             outcome.target.dialect
         ));
-        for change in &destructive {
-            out.diag(format!("  - {}: {}", change.summary, change.risk.reason));
+        for change in &waiting {
+            out.diag(format!(
+                "  - {} ({}): {}",
+                change.summary,
+                change.risk.level.as_str(),
+                change.risk.reason
+            ));
+            if let Some(alt) = &change.risk.safe_alternative {
+                out.diag(format!("    safer: {alt}"));
+            }
+            if let Some(key) = &change.risk.accept {
+                let flag = format!("--accept \"{key}\"");
+                out.diag(format!("    to go ahead: {flag}"));
+                if !flags.contains(&flag) {
+                    flags.push(flag);
+                }
+            }
         }
         targets.push(json!({
             "dialect": outcome.target.dialect.as_str(),
             "changes": changes_json(&generated.changes),
+            "needs_accept": waiting.iter().filter_map(|c| c.risk.accept.clone()).collect::<Vec<_>>(),
         }));
     }
-    out.diag(
-        "  help: if losing this data is intended, run again with `cargo schema generate --allow-destructive` (the acknowledgement is recorded in the migration); to rename instead, add `#[schema(renamed_from = \"old\")]`",
-    );
+    out.diag(format!(
+        "  help: if this is intended, run `cargo schema generate {}` (each acknowledgement is written into the migration as `-- schema:accept <change>` for review); to rename instead of dropping, add `#[schema(renamed_from = \"old\")]`",
+        flags.join(" ")
+    ));
     out.json(&json!({"status": "refused", "targets": targets}));
     exit_code::PROBLEMS
 }
@@ -191,10 +253,7 @@ fn write(
     };
     let version = snapshot.next_version();
     let (up_name, down_name) = file_names(version, &slug);
-    let mut up_sql = generated.up_sql.clone();
-    if args.allow_destructive && generated.destructive {
-        up_sql = with_acknowledgement(&up_sql, &destructive(&generated.changes));
-    }
+    let up_sql = with_accept_lines(&generated.up_sql, &generated.changes);
     let up = target.migrations.join(&up_name);
     let down = target.migrations.join(&down_name);
     if args.dry_run {

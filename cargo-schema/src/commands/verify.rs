@@ -3,6 +3,7 @@
 //! on one parent), and the migrations replayed on a scratch database build exactly the
 //! snapshot, go back to empty, and build it again.
 
+use crate::accept_check;
 use crate::chain_check;
 use crate::cli::{DatabaseArgs, PackageArgs};
 use crate::conflict;
@@ -91,6 +92,7 @@ fn check_target(
     if problems.is_empty() {
         problems.extend(runtime_rules(target));
     }
+    problems.extend(accept_check::check(&snapshot, &folder));
     problems.extend(ungenerated(package, structs, target, &snapshot)?);
     match plan {
         ReplayPlan::Skip(why) => {
@@ -154,7 +156,7 @@ fn ungenerated(
     }
     // The changes as `generate` would write them; the literal differences if it sees none.
     let changes: Vec<String> =
-        match schema_core::generate::generate(&snapshot.schema, &code, &hints) {
+        match schema_core::generate::generate_for(&snapshot.schema, &code, &hints, target.safety) {
             Ok(generated) if !generated.changes.is_empty() => generated
                 .changes
                 .iter()

@@ -102,7 +102,7 @@ fn destructive_changes_are_refused_until_acknowledged() {
     run.assert_code(1)
         .assert_stderr("refused")
         .assert_stderr("destructive")
-        .assert_stderr("--allow-destructive");
+        .assert_stderr("--accept \"drop column posts.title\"");
     assert_eq!(
         fixture.tree(),
         before,
@@ -118,7 +118,7 @@ fn destructive_changes_are_refused_until_acknowledged() {
         .expect("0002 up file");
     let up = fixture.read(&format!("migrations/{up_name}"));
     assert!(
-        up.contains("acknowledged with `cargo schema generate --allow-destructive`"),
+        up.contains("-- schema:accept drop column posts.title\n"),
         "{up}"
     );
 }

@@ -9,4 +9,5 @@ mod generate;
 mod help;
 mod new;
 mod output;
+mod safety;
 mod verify;

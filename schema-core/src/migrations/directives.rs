@@ -1,5 +1,7 @@
 //! `-- schema:` directives: SQL comments at the top of a migration file that change how the
-//! runner executes it (see docs/architecture.md).
+//! runner executes it (see docs/architecture.md), and `-- schema:accept <change>` lines, which
+//! record for review that a destructive change was acknowledged (the runner ignores them;
+//! `cargo schema verify` checks them).
 
 use std::fmt;
 
@@ -41,9 +43,10 @@ impl fmt::Display for DirectiveError {
         match self {
             DirectiveError::Unknown { line, text } => write!(
                 f,
-                "line {line}: unknown directive `{text}`; the known ones are `{}` and `{}`",
+                "line {line}: unknown directive `{text}`; the known ones are `{}`, `{}` and `{}<change>`",
                 Directive::NoTransaction.text(),
-                Directive::ForeignKeysOff.text()
+                Directive::ForeignKeysOff.text(),
+                ACCEPT
             ),
             DirectiveError::AfterStatement { line, text } => write!(
                 f,
@@ -56,6 +59,19 @@ impl fmt::Display for DirectiveError {
 impl std::error::Error for DirectiveError {}
 
 const PREFIX: &str = "schema:";
+/// `-- schema:accept <change> [-- <reason>]`.
+pub const ACCEPT: &str = "-- schema:accept ";
+
+/// The changes acknowledged by `-- schema:accept` lines in the header of `sql` (the key
+/// without the optional `-- <reason>`).
+pub fn accepted(sql: &str) -> Vec<String> {
+    sql.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with("--"))
+        .filter_map(|l| l.strip_prefix(ACCEPT))
+        .map(|rest| rest.split(" -- ").next().unwrap_or(rest).trim().to_string())
+        .collect()
+}
 
 impl Directives {
     /// Reads the directives: `-- schema:...` line comments before the first statement.
@@ -81,6 +97,7 @@ impl Directives {
             match word.trim() {
                 "no-transaction" => directives.no_transaction = true,
                 "foreign-keys=off" => directives.foreign_keys_off = true,
+                w if w.starts_with("accept ") => {}
                 _ => return Err(DirectiveError::Unknown { line, text }),
             }
         }
@@ -118,6 +135,17 @@ mod tests {
             late,
             DirectiveError::AfterStatement { line: 2, .. }
         ));
+    }
+
+    #[test]
+    fn accept_lines_are_read_and_do_not_change_how_the_file_runs() {
+        let sql = "-- schema:no-transaction\n-- schema:accept drop column users.legacy -- moved to audit\n-- schema:accept drop table old\nDROP TABLE old;\n-- schema:accept not a header line\n";
+        assert_eq!(
+            accepted(sql),
+            ["drop column users.legacy", "drop table old"]
+        );
+        let parsed = Directives::parse("-- schema:accept drop table old\nDROP TABLE old;\n");
+        assert_eq!(parsed, Ok(Directives::default()));
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod resolve;
 mod split;
 
 pub use checksum::{normalize, Checksum};
-pub use directives::{Directive, DirectiveError, Directives};
+pub use directives::{accepted, Directive, DirectiveError, Directives, ACCEPT};
 pub use file_name::{parse_file_name, FileName, FileNameError, ScriptKind};
 pub use resolve::{read_dir, resolve_files, ResolveError, SourceFile};
 pub use split::{split_statements, Statement};

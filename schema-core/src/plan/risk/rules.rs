@@ -1,7 +1,7 @@
 //! One rule per kind of change, with the dialect and PostgreSQL-version facts of
 //! `shared/reference/migration-safety.md` (row numbers of its catalog in brackets).
 
-use super::types::{type_change, TypeChange};
+use super::types::{inline_enum_values, type_change, TypeChange};
 use super::{Hazard::*, Risk, RiskContext, RiskLevel::*};
 use crate::dialect::Dialect;
 use crate::diff::{removed_enum_values, Change};
@@ -296,6 +296,9 @@ fn merge(parts: Vec<Risk>) -> Risk {
 }
 
 fn alter_type(change: &Change, table: &str, from: &Column, to: &Column, ctx: &RiskContext) -> Risk {
+    if let (Some(old), Some(new)) = (inline_enum_values(&from.ty), inline_enum_values(&to.ty)) {
+        return mysql_enum(change, &old, &new);
+    }
     let effect = type_change(&from.ty, &to.ty);
     let (a, b, c) = (&from.ty, &to.ty, &to.name);
     match effect {
@@ -338,6 +341,33 @@ fn alter_type(change: &Change, table: &str, from: &Column, to: &Column, ctx: &Ri
                 .needs_accept(change)
         }
     }
+}
+
+// [25] [26] on MySQL: the enum is the column type.
+fn mysql_enum(change: &Change, old: &[String], new: &[String]) -> Risk {
+    let removed: Vec<&str> = old
+        .iter()
+        .filter(|v| !new.contains(v))
+        .map(String::as_str)
+        .collect();
+    if !removed.is_empty() {
+        return Risk::new(
+            Destructive,
+            format!("removes enum values {}: fails on rows that hold one (strict mode) and copies the table", removed.join(", ")),
+        )
+        .hazards(&[FailsOnExistingData, BreaksOldApp, Lock])
+        .instead("stop writing the values in the code and deploy, update the rows that hold them, then remove them")
+        .needs_accept(change);
+    }
+    if new.starts_with(old) && (old.len() <= 255) == (new.len() <= 255) {
+        return Risk::safe("appends enum values: INSTANT (storage size unchanged)");
+    }
+    Risk::new(
+        NeedsCare,
+        "reorders or inserts enum values: ALGORITHM=COPY blocks writes for the whole copy",
+    )
+    .hazards(&[Lock])
+    .instead("append new values at the end")
 }
 
 /// MySQL extends a varchar in place only while the length prefix keeps its size (255 bytes,

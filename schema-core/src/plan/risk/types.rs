@@ -28,6 +28,17 @@ impl TypeChange {
     }
 }
 
+/// The values of a MySQL inline `enum('a','b')` type.
+pub fn inline_enum_values(ty: &str) -> Option<Vec<String>> {
+    let inner = ty.strip_prefix("enum(")?.strip_suffix(')')?;
+    Some(
+        inner
+            .split(',')
+            .map(|v| v.trim().trim_matches('\'').replace("''", "'"))
+            .collect(),
+    )
+}
+
 fn split(ty: &str) -> (&str, Vec<u32>) {
     let ty = ty.trim();
     match ty.find('(') {

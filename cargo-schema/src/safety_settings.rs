@@ -1,0 +1,96 @@
+//! The safety keys of `[package.metadata.schema]` (and of each `[[...target]]`, which override
+//! the package's): the PostgreSQL major version the migrations are generated for, and the lock
+//! budgets written into PostgreSQL files.
+//!
+//! ```toml
+//! postgres_version = 15              # default 15
+//! lock_timeout = "2s"                # default "2s"
+//! concurrent_lock_timeout = "1min"   # CREATE/DROP INDEX CONCURRENTLY; default "60s"
+//! ```
+
+use schema_core::plan::Target;
+use serde_json::{Map, Value};
+
+pub const KEYS: [&str; 3] = [
+    "postgres_version",
+    "lock_timeout",
+    "concurrent_lock_timeout",
+];
+
+/// `base` with the keys found in `table` applied.
+pub fn read(table: &Map<String, Value>, base: Target) -> Result<Target, String> {
+    let mut target = base;
+    if let Some(v) = table.get("postgres_version") {
+        target.postgres_version = v
+            .as_u64()
+            .filter(|v| (9..=99).contains(v))
+            .ok_or("`postgres_version` must be a PostgreSQL major version number, e.g. `postgres_version = 15`")?
+            as u32;
+    }
+    if let Some(v) = table.get("lock_timeout") {
+        target.lock_timeout_ms = duration_ms(v, "lock_timeout")?;
+    }
+    if let Some(v) = table.get("concurrent_lock_timeout") {
+        target.concurrent_lock_timeout_ms = duration_ms(v, "concurrent_lock_timeout")?;
+    }
+    Ok(target)
+}
+
+/// `"2s"`, `"500ms"`, `"1min"` -> milliseconds (at least 1: 0 would mean no timeout at all).
+fn duration_ms(value: &Value, key: &str) -> Result<u64, String> {
+    let err = || {
+        format!("`{key}` must be a duration such as \"2s\", \"500ms\" or \"1min\" (more than zero)")
+    };
+    let text = value.as_str().ok_or_else(err)?.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..split].parse().map_err(|_| err())?;
+    let factor = match text[split..].trim() {
+        "ms" => 1,
+        "s" => 1_000,
+        "min" => 60_000,
+        _ => return Err(err()),
+    };
+    Some(number * factor).filter(|ms| *ms > 0).ok_or_else(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn table(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn reads_version_and_timeouts_over_the_defaults() {
+        let t = read(
+            &table(json!({"postgres_version": 12, "lock_timeout": "500ms", "concurrent_lock_timeout": "2min"})),
+            Target::default(),
+        )
+        .unwrap();
+        assert_eq!(t.postgres_version, 12);
+        assert_eq!(t.lock_timeout_ms, 500);
+        assert_eq!(t.concurrent_lock_timeout_ms, 120_000);
+        assert_eq!(
+            read(&table(json!({})), Target::default()).unwrap(),
+            Target::default()
+        );
+    }
+
+    #[test]
+    fn rejects_bad_values_with_the_expected_form() {
+        for bad in [
+            json!({"postgres_version": "15"}),
+            json!({"postgres_version": 3}),
+            json!({"lock_timeout": 2}),
+            json!({"lock_timeout": "2 hours"}),
+            json!({"lock_timeout": "0s"}),
+        ] {
+            let e = read(&table(bad.clone()), Target::default()).unwrap_err();
+            assert!(e.contains("must be"), "{bad}: {e}");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Issue 6 on the command line: changes that need an acknowledgement are refused with the
+//! exact `--accept` to pass, the acknowledgement is recorded in the migration, `verify`
+//! reports a migration that lost it, and PostgreSQL targets get the safe forms and the
+//! `postgres_version` of their metadata.
+
+use crate::support::Fixture;
+
+fn up_file(fixture: &Fixture, folder: &str, number: &str) -> String {
+    let name = fixture
+        .files_in(folder)
+        .into_iter()
+        .find(|n| n.starts_with(number) && n.ends_with(".up.sql"))
+        .unwrap_or_else(|| panic!("no {number} up file in {folder}"));
+    format!("{folder}/{name}")
+}
+
+/// `basic` with its first migration, then `posts.title` removed from the struct.
+fn title_dropped() -> Fixture {
+    let fixture = Fixture::new("basic");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit(
+        "src/models/content/posts.rs",
+        "    pub title: String,\n",
+        "",
+    );
+    fixture
+}
+
+#[test]
+fn refusal_names_the_exact_accept_and_the_accept_is_recorded() {
+    let fixture = title_dropped();
+    let before = fixture.tree();
+    let run = fixture.run(&["generate"]);
+    run.assert_code(1)
+        .assert_stdout("drop column posts.title")
+        .assert_stdout("WHY -> WHAT IT DID")
+        .assert_stderr("to go ahead: --accept \"drop column posts.title\"")
+        .assert_stderr("safer: stop reading and writing the column");
+    assert_eq!(fixture.tree(), before, "a refused generate writes nothing");
+    let json = fixture.run(&["generate", "--format", "json"]);
+    json.assert_code(1);
+    let value = json.json();
+    assert_eq!(value["status"], "refused");
+    assert_eq!(
+        value["targets"][0]["needs_accept"][0],
+        "drop column posts.title"
+    );
+    assert_eq!(value["targets"][0]["changes"][0]["risk"], "destructive");
+    assert!(value["targets"][0]["changes"][0]["why"]
+        .as_str()
+        .is_some_and(|w| w.contains("data loss")));
+
+    fixture
+        .run(&["generate", "--accept", "drop column posts.title"])
+        .assert_code(0);
+    let up = fixture.read(&up_file(&fixture, "migrations", "0002_"));
+    assert!(
+        up.starts_with("-- schema:foreign-keys=off\n-- schema:accept drop column posts.title\n")
+            || up.starts_with("-- schema:accept drop column posts.title\n"),
+        "{up}"
+    );
+    assert!(
+        up.contains("--   requires: -- schema:accept drop column posts.title\n"),
+        "{up}"
+    );
+    fixture.run(&["verify"]).assert_code(0);
+}
+
+#[test]
+fn an_accept_that_matches_no_change_is_an_error_listing_the_right_words() {
+    let fixture = title_dropped();
+    fixture
+        .run(&["generate", "--accept", "drop column posts.titel"])
+        .assert_code(2)
+        .assert_stderr("`--accept \"drop column posts.titel\"` matches no change")
+        .assert_stderr("--accept \"drop column posts.title\"");
+}
+
+#[test]
+fn allow_destructive_still_acknowledges_everything_and_records_each() {
+    let fixture = title_dropped();
+    fixture
+        .run(&["generate", "--allow-destructive"])
+        .assert_code(0);
+    let up = fixture.read(&up_file(&fixture, "migrations", "0002_"));
+    assert!(
+        up.contains("-- schema:accept drop column posts.title\n"),
+        "{up}"
+    );
+}
+
+#[test]
+fn verify_reports_a_destructive_migration_without_its_accept_line() {
+    let fixture = title_dropped();
+    fixture
+        .run(&["generate", "--accept", "drop column posts.title"])
+        .assert_code(0);
+    let path = up_file(&fixture, "migrations", "0002_");
+    let text = fixture.read(&path);
+    fixture.write(
+        &path,
+        &text.replacen("-- schema:accept drop column posts.title\n", "", 1),
+    );
+    // Recording the edit keeps the chain clean: only the missing acknowledgement is left.
+    fixture.run(&["generate", "--accept-edits"]).assert_code(0);
+    let run = fixture.run(&["verify"]);
+    run.assert_code(1)
+        .assert_stdout("problem[missing_accept]")
+        .assert_stdout("has no `-- schema:accept drop column posts.title` line")
+        .assert_stdout("fix: if the change is intended, add the line `-- schema:accept drop column posts.title -- <why>`");
+    fixture.write(&path, &text);
+    fixture.run(&["generate", "--accept-edits"]).assert_code(0);
+    fixture.run(&["verify"]).assert_code(0);
+}
+
+/// `multi_target` with its first PostgreSQL migration, then `body` indexed.
+fn indexed_body(extra_metadata: &str) -> Fixture {
+    let fixture = Fixture::new("multi_target");
+    if !extra_metadata.is_empty() {
+        fixture.edit(
+            "Cargo.toml",
+            "dialect = \"postgres\"\n",
+            &format!("dialect = \"postgres\"\n{extra_metadata}\n"),
+        );
+    }
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.edit(
+        "src/lib.rs",
+        "    pub body: String,",
+        "    #[schema(index)]\n    pub body: String,",
+    );
+    fixture
+}
+
+#[test]
+fn postgres_index_on_an_existing_table_is_built_concurrently_outside_a_transaction() {
+    let fixture = indexed_body("");
+    let run = fixture.run(&["generate", "--dialect", "postgres"]);
+    run.assert_code(0)
+        .assert_stdout("needs care")
+        .assert_stdout("CREATE INDEX CONCURRENTLY, outside a transaction");
+    let up = fixture.read(&up_file(&fixture, "migrations/postgres", "0002_"));
+    assert!(up.starts_with("-- schema:no-transaction\n"), "{up}");
+    assert!(up.contains("SET lock_timeout = '2s';\n"), "{up}");
+    assert!(
+        up.contains("SET lock_timeout = '60s';\nCREATE INDEX CONCURRENTLY \"notes_body_idx\" ON \"notes\" (\"body\");\nSET lock_timeout = '2s';\n"),
+        "{up}"
+    );
+    let down =
+        fixture.read(&up_file(&fixture, "migrations/postgres", "0002_").replace(".up.", ".down."));
+    assert!(
+        down.contains("DROP INDEX CONCURRENTLY \"notes_body_idx\";"),
+        "{down}"
+    );
+}
+
+#[test]
+fn lock_timeouts_come_from_the_metadata() {
+    let fixture = indexed_body("lock_timeout = \"500ms\"\nconcurrent_lock_timeout = \"5min\"");
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    let up = fixture.read(&up_file(&fixture, "migrations/postgres", "0002_"));
+    assert!(up.contains("SET lock_timeout = '500ms';\n"), "{up}");
+    assert!(up.contains("SET lock_timeout = '300s';\n"), "{up}");
+    let first = fixture.read(&up_file(&fixture, "migrations/postgres", "0001_"));
+    assert!(
+        first.contains("SET LOCAL lock_timeout = '500ms';\n"),
+        "{first}"
+    );
+}
+
+#[test]
+fn postgres_version_from_the_metadata_changes_the_verdict() {
+    let fixture = Fixture::new("multi_target");
+    fixture.edit(
+        "Cargo.toml",
+        "dialect = \"postgres\"\n",
+        "dialect = \"postgres\"\npostgres_version = 11\n",
+    );
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.edit(
+        "src/lib.rs",
+        "    pub body: String,",
+        "    pub body: String,\n    pub draft: Option<String>,",
+    );
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.edit(
+        "src/lib.rs",
+        "    pub draft: Option<String>,",
+        "    pub draft: String,",
+    );
+    let run = fixture.run(&["generate", "--dialect", "postgres", "--dry-run"]);
+    run.assert_code(0)
+        .assert_stdout("PostgreSQL 11 has no scan-free path")
+        .assert_stdout("ALTER COLUMN \"draft\" SET NOT NULL;");
+    assert!(!run.stdout.contains("NOT VALID"), "{run}");
+}
