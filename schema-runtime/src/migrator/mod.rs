@@ -10,7 +10,18 @@
 //!   dedicated connection (or a transaction-level lock for pooling proxies), an exclusive
 //!   SQLite write transaction per migration, a MySQL `GET_LOCK`; always released;
 //! - nothing is applied when an applied file changed, an applied migration is missing, or a
-//!   new migration is numbered below an applied one.
+//!   new migration is numbered below an applied one;
+//! - a statement that hits the lock timeout (PostgreSQL `55P03`, MySQL/MariaDB 1205/3572) is
+//!   retried with bounded, jittered exponential backoff ([`LockTimeoutRetry`](crate::migrator::LockTimeoutRetry)): the whole
+//!   migration when it runs in a transaction (rolled back first, so no history row), only the
+//!   statement otherwise (progress is recorded after each statement that succeeded); each
+//!   retry is announced ([`RetryNotice`](crate::migrator::RetryNotice), stderr by default) and the last failure says how
+//!   often the timeout was hit and how to find the blocking session. SQLite waits out its
+//!   `busy_timeout` (`lock_wait`) instead and is not retried;
+//! - a file's `SET` stays in that file: the run's connection never returns to the pool, and
+//!   PostgreSQL settings are restored between migrations. See [`MigratorOptions`] for how the
+//!   runner's `lock_timeout`, a file's own `SET LOCAL lock_timeout` and
+//!   `CREATE INDEX CONCURRENTLY` interact.
 
 #[cfg(feature = "_db")]
 mod analysis;
