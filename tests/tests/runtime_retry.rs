@@ -190,6 +190,47 @@ async fn transactional_migration_is_retried_until_the_lock_is_released() {
     pool.close().await;
 }
 
+/// The same under `LockMode::Transaction` (PgBouncer transaction pooling), where each attempt
+/// takes the transaction-level migration lock and re-reads the history again, and the runner's
+/// own `lock_timeout` is a `SET LOCAL` that the file's `SET LOCAL` overrides.
+#[tokio::test]
+async fn transaction_lock_mode_retries_too() {
+    let Some((db, pool)) = pool().await else {
+        return;
+    };
+    let folder = base_files();
+    folder
+        .migrator()
+        .run(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    folder.write(
+        "0002_x.up.sql",
+        "SET LOCAL lock_timeout = '100ms';\nALTER TABLE t ADD COLUMN x INTEGER;\n",
+    );
+    folder.write("0002_x.down.sql", "ALTER TABLE t DROP COLUMN x;");
+    let mut blocker = Blocker::postgres(&db.url, "BEGIN; LOCK TABLE t IN SHARE MODE").await;
+    blocker.release_after(Duration::from_millis(600));
+    let (options, seen) = recording(quick(20));
+    let options = options
+        .lock_mode(schema_runtime::migrator::LockMode::Transaction)
+        .lock_timeout(Some(Duration::from_secs(60)));
+    let started = Instant::now();
+    folder
+        .migrator()
+        .with_options(options)
+        .run(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        !seen.lock().unwrap().is_empty(),
+        "the file's 100 ms did not apply"
+    );
+    assert_eq!(history_rows(&pool, 2).await, vec!["true 2"]);
+    pool.close().await;
+}
+
 /// (b) The lock is never released: the run fails after exactly the configured attempts, in
 /// bounded time, with an error naming the file, the statement, the count and what to do; the
 /// history stays at version 1 (no row for the rolled-back migration). With
