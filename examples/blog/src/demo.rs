@@ -3,7 +3,7 @@
 use crate::schema::{Post, PostStatus, Role, User};
 use sqlx::{PgPool, SqlitePool};
 
-pub async fn sqlite(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn sqlite(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query("INSERT INTO users (email, display_name, role) VALUES (?, ?, ?) ON CONFLICT (email) DO NOTHING")
         .bind("ada@example.com")
         .bind("Ada")
@@ -26,11 +26,10 @@ pub async fn sqlite(pool: &SqlitePool) -> Result<(), sqlx::Error> {
         .bind(author.id)
         .fetch_all(pool)
         .await?;
-    report(&author, &posts);
-    Ok(())
+    Ok(report(&author, &posts))
 }
 
-pub async fn postgres(pool: &PgPool) -> Result<(), sqlx::Error> {
+pub async fn postgres(pool: &PgPool) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query("INSERT INTO users (email, display_name, role) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING")
         .bind("ada@example.com")
         .bind("Ada")
@@ -53,14 +52,21 @@ pub async fn postgres(pool: &PgPool) -> Result<(), sqlx::Error> {
         .bind(author.id)
         .fetch_all(pool)
         .await?;
-    report(&author, &posts);
-    Ok(())
+    Ok(report(&author, &posts))
 }
 
-fn report(author: &User, posts: &[Post]) {
+fn report(author: &User, posts: &[Post]) -> Vec<String> {
     let name = author.display_name.as_deref().unwrap_or(&author.email);
-    println!("{name} ({:?}) has {} post(s):", author.role, posts.len());
+    let mut lines = vec![format!(
+        "{name} ({:?}) has {} post(s):",
+        author.role,
+        posts.len()
+    )];
     for post in posts {
-        println!("  [{:?}] {} (/{}; {} views)", post.status, post.title, post.slug, post.view_count);
+        lines.push(format!(
+            "  [{:?}] {} (/{}; {} views)",
+            post.status, post.title, post.slug, post.view_count
+        ));
     }
+    lines
 }

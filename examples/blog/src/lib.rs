@@ -1,4 +1,6 @@
-//! The example blog: its tables (`schema`) and what the application does with them (`demo`).
+//! The example blog: its tables (`schema`), its start-up (`app`) and what it does with the
+//! tables (`demo`).
 
+pub mod app;
 pub mod demo;
 pub mod schema;
