@@ -27,7 +27,11 @@ WARM=${WARM:-2} TAIL=${TAIL:-1} REPEAT=${REPEAT:-3}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 unset DATABASE_URL PGDATABASE
 export NO_COLOR=1 CARGO_TERM_COLOR=never
-ALL=(add_index add_unique add_foreign_key add_not_null_column_default set_not_null widen_varchar varchar_to_text)
+ALL=(add_index add_unique add_foreign_key add_not_null_column_default set_not_null widen_varchar varchar_to_text lock_queue)
+# lock_queue: the add_not_null_column_default change while another session has read items in a
+# transaction it keeps open for HOLD seconds: the migration's ACCESS EXCLUSIVE request waits,
+# and every write queues behind it (what lock_timeout bounds).
+HOLD=${HOLD:-4}
 CASES=("$@"); [ ${#CASES[@]} -gt 0 ] || CASES=("${ALL[@]}")
 DRIZZLE=$ROOT/bench/.work/node/node_modules/.bin/drizzle-kit
 log() { printf '[locks %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -137,6 +141,12 @@ run() {
     "$db" >"$dir/pgbench.log" 2>&1 &
   local bench=$!
   sleep "$WARM"
+  local blocker=
+  if [ "$c" = lock_queue ]; then
+    "${PSQL[@]}" -d "$db" -c "BEGIN; SELECT count(*) FROM items WHERE id = 1; SELECT pg_sleep($HOLD); COMMIT;" >/dev/null 2>&1 &
+    blocker=$!
+    sleep 0.3
+  fi
   t0=$(date +%s.%N)
   if [ "$v" = naive ]; then
     "${PSQL[@]}" -1 -d "$db" -f "$WORK/cases/$c/naive.sql" >"$dir/migration.log" 2>&1 || rc=$?
@@ -145,6 +155,7 @@ run() {
       >"$dir/migration.log" 2>&1 || rc=$?
   fi
   t1=$(date +%s.%N)
+  [ -z "$blocker" ] || wait "$blocker" || true
   phase tail
   sleep "$TAIL"
   "${PSQL[@]}" -d "$db" -c 'UPDATE bench_ctl SET stop = 1'

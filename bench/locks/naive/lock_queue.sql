@@ -1,0 +1,1 @@
+ALTER TABLE "items" ADD COLUMN "flags" integer DEFAULT 7 NOT NULL;
