@@ -785,3 +785,38 @@ fn mysql_inline_enum_changes() {
         "append",
     );
 }
+
+// [26] on SQLite, where the enum is a `col IN (...)` check dropped and added again.
+#[test]
+fn sqlite_enum_check_losing_values_is_destructive() {
+    let check = |expr: &str| Check {
+        name: "users_role_check".into(),
+        expr: expr.into(),
+    };
+    let changes = [
+        Change::DropCheck {
+            table: "users".into(),
+            check: check("role IN ('a', 'b')"),
+        },
+        Change::AddCheck {
+            table: "users".into(),
+            check: check("role IN ('a')"),
+        },
+    ];
+    let ctx = RiskContext::for_changes(Sqlite, Target::default(), &changes);
+    let r = classify(&changes[1], &ctx);
+    check_risk(&r, Destructive, "removes enum values b");
+    // Values added: an ordinary check change.
+    let widened = Change::AddCheck {
+        table: "users".into(),
+        check: check("role IN ('a', 'b', 'c')"),
+    };
+    assert_eq!(classify(&widened, &ctx).level, NeedsCare);
+}
+
+#[track_caller]
+fn check_risk(r: &Risk, level: RiskLevel, reason: &str) {
+    assert_eq!(r.level, level, "{r:?}");
+    assert!(r.reason.contains(reason), "{r:?}");
+    assert!(r.accept.is_some(), "{r:?}");
+}

@@ -92,10 +92,18 @@ impl RenderContext {
         ctx
     }
 
-    fn risks(&self, dialect: Dialect) -> RiskContext {
+    /// The classifier's view of a file of `steps`: its new tables and dropped checks.
+    fn risks(&self, dialect: Dialect, steps: &[PlannedStep]) -> RiskContext {
+        let changes: Vec<Change> = steps
+            .iter()
+            .filter_map(|s| match &s.step {
+                Step::Change(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect();
         RiskContext {
             new_tables: self.new_tables.clone(),
-            ..RiskContext::new(dialect, self.target)
+            ..RiskContext::for_changes(dialect, self.target, &changes)
         }
     }
 }
@@ -171,9 +179,13 @@ pub fn describe(step: &Step, risks: &RiskContext) -> (String, Risk) {
                 }
                 .summary()
             }));
+            let local = RiskContext {
+                new_tables: risks.new_tables.clone(),
+                ..RiskContext::for_changes(dialect, risks.target, &changes)
+            };
             let worst = changes
                 .iter()
-                .map(|c| classify(c, risks))
+                .map(|c| classify(c, &local))
                 .max_by_key(|r| r.level)
                 .filter(|r| r.level == RiskLevel::Destructive);
             let risk = worst.unwrap_or_else(|| {
@@ -198,7 +210,7 @@ pub fn render(
     direction: Direction,
 ) -> Result<String, Unsupported> {
     let ctx = &ctx.for_steps(steps);
-    let risks = ctx.risks(dialect);
+    let risks = ctx.risks(dialect, steps);
     let mut rendered = Vec::new();
     for s in steps {
         rendered.push(statements(&s.step, dialect, ctx)?);

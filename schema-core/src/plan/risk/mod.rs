@@ -15,7 +15,7 @@ use super::target::Target;
 use crate::dialect::Dialect;
 use crate::diff::Change;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -119,6 +119,9 @@ pub struct RiskContext {
     pub target: Target,
     /// Tables created in this migration: everything added to them is safe.
     pub new_tables: BTreeSet<String>,
+    /// Checks this migration drops, by (table, name): their expressions, so a check dropped
+    /// and added again under its name (SQLite's enum `IN (...)` check) is judged as a change.
+    pub dropped_checks: BTreeMap<(String, String), String>,
 }
 
 impl RiskContext {
@@ -127,6 +130,7 @@ impl RiskContext {
             dialect,
             target,
             new_tables: BTreeSet::new(),
+            dropped_checks: BTreeMap::new(),
         }
     }
 
@@ -137,6 +141,15 @@ impl RiskContext {
                 .iter()
                 .filter_map(|c| match c {
                     Change::CreateTable(t) => Some(t.name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            dropped_checks: changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::DropCheck { table, check } => {
+                        Some(((table.clone(), check.name.clone()), check.expr.clone()))
+                    }
                     _ => None,
                 })
                 .collect(),

@@ -1,7 +1,7 @@
 //! One rule per kind of change, with the dialect and PostgreSQL-version facts of
 //! `shared/reference/migration-safety.md` (row numbers of its catalog in brackets).
 
-use super::types::{inline_enum_values, type_change, TypeChange};
+use super::types::{in_list_values, inline_enum_values, type_change, TypeChange};
 use super::{Hazard::*, Risk, RiskContext, RiskLevel::*};
 use crate::dialect::Dialect;
 use crate::diff::{removed_enum_values, Change};
@@ -67,7 +67,16 @@ pub(super) fn classify(change: &Change, ctx: &RiskContext) -> Risk {
         AddIndex { index, .. } if index.unique => add_unique(change, ctx),
         AddIndex { .. } => add_index(ctx),
         AddForeignKey { .. } => add_foreign_key(ctx),
-        AddCheck { .. } => add_check(ctx),
+        AddCheck { table, check } => match removed_check_values(ctx, table, &check.name, &check.expr) {
+            Some(removed) => Risk::new(
+                Destructive,
+                format!("removes enum values {}: fails if any row still holds one, and the old app version may still write them", removed.join(", ")),
+            )
+            .hazards(&[FailsOnExistingData, BreaksOldApp, Lock])
+            .instead("stop writing the values in the code and deploy, update the rows that hold them, then remove them")
+            .needs_accept(change),
+            None => add_check(ctx),
+        },
         // [23]
         DropIndex { .. } => match ctx.dialect {
             Dialect::Postgres => Risk::new(
@@ -490,6 +499,21 @@ fn add_foreign_key(ctx: &RiskContext) -> Risk {
         Dialect::Mysql => r.instead("MySQL copies the table unless foreign_key_checks=0; fix orphan rows first"),
         Dialect::Sqlite => r.instead("a table rebuild; fix orphan rows first"),
     }
+}
+
+/// A check dropped and added again under its name whose `IN (...)` list loses values.
+fn removed_check_values(
+    ctx: &RiskContext,
+    table: &str,
+    name: &str,
+    expr: &str,
+) -> Option<Vec<String>> {
+    let old = ctx
+        .dropped_checks
+        .get(&(table.to_string(), name.to_string()))?;
+    let (old, new) = (in_list_values(old)?, in_list_values(expr)?);
+    let removed: Vec<String> = old.into_iter().filter(|v| !new.contains(v)).collect();
+    (!removed.is_empty()).then_some(removed)
 }
 
 // [15]

@@ -39,6 +39,21 @@ pub fn inline_enum_values(ty: &str) -> Option<Vec<String>> {
     )
 }
 
+/// The values of a `column IN ('a', 'b')` check (SQLite's enum columns).
+pub fn in_list_values(expr: &str) -> Option<Vec<String>> {
+    let start = expr.find(" IN (")?;
+    let inner = expr[start + 5..].strip_suffix(')')?;
+    inner
+        .split(',')
+        .map(|v| {
+            let v = v.trim();
+            v.strip_prefix('\'')
+                .and_then(|v| v.strip_suffix('\''))
+                .map(|v| v.replace("''", "'"))
+        })
+        .collect()
+}
+
 fn split(ty: &str) -> (&str, Vec<u32>) {
     let ty = ty.trim();
     match ty.find('(') {
