@@ -127,6 +127,19 @@ createdb "$BASE"
   || { cat "$WORK/base/migrate.log" >&2; exit 1; }
 "${PSQL[@]}" -d "$BASE" -v rows="$ROWS" -v parents="$PARENTS" -f "$HERE/load/setup.sql"
 
+# effect CASE: a query that returns t when the change is in place (both variants, any names).
+effect() {
+  case $1 in
+    add_index) echo "select bool_or(i.indisvalid) from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0] where i.indrelid = 'items'::regclass and a.attname = 'parent_id' and i.indnatts = 1" ;;
+    add_unique) echo "select bool_or(c.convalidated and i.indisvalid) from pg_constraint c join pg_index i on i.indexrelid = c.conindid where c.conrelid = 'items'::regclass and c.contype = 'u'" ;;
+    add_foreign_key) echo "select bool_or(convalidated) from pg_constraint where conrelid = 'items'::regclass and contype = 'f' and confrelid = 'parents'::regclass" ;;
+    add_not_null_column_default|lock_queue) echo "select attnotnull from pg_attribute where attrelid = 'items'::regclass and attname = 'flags'" ;;
+    set_not_null) echo "select attnotnull and not exists (select 1 from pg_constraint where conrelid = 'items'::regclass and contype = 'c') from pg_attribute where attrelid = 'items'::regclass and attname = 'score'" ;;
+    widen_varchar) echo "select format_type(atttypid, atttypmod) = 'character varying(100)' from pg_attribute where attrelid = 'items'::regclass and attname = 'code'" ;;
+    varchar_to_text) echo "select format_type(atttypid, atttypmod) = 'text' from pg_attribute where attrelid = 'items'::regclass and attname = 'code'" ;;
+  esac
+}
+
 # run CASE VARIANT REP: one measured run; appends a JSON line to results.jsonl.
 run() {
   local c=$1 v=$2 r=$3 dir=$WORK/runs/$1-$2-$3 db=locks_run_$$ t0 t1 rc=0 pg=0
@@ -169,12 +182,14 @@ run() {
     log "$c/$v: migration exit $rc, pgbench exit $pg, $aborted clients stopped, $unexpected unexpected errors"
     cat "$dir/migration.log" >&2; grep ERROR "$dir/pgbench.log" | grep -v 'division by zero' >&2 || true
   fi
-  local stats
+  local stats applied
+  applied=$("${PSQL[@]}" -At -d "$db" -c "$(effect "$c")")
+  [ "$applied" = t ] || [ "$rc" -ne 0 ] || log "$c/$v: the migration succeeded but the change is not in place"
   stats=$(python3 "$HERE/stall.py" "$t0" "$t1" "$dir"/lat.*)
-  python3 - "$c" "$v" "$r" "$rc" "$stats" >>"$WORK/results.jsonl" <<'EOF'
+  python3 - "$c" "$v" "$r" "$rc" "$applied" "$stats" >>"$WORK/results.jsonl" <<'EOF'
 import json, sys
-c, v, r, rc, stats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
-print(json.dumps({"case": c, "variant": v, "rep": r, "migration_exit": rc, **stats}))
+c, v, r, rc, applied, stats = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], json.loads(sys.argv[6])
+print(json.dumps({"case": c, "variant": v, "rep": r, "migration_exit": rc, "applied": applied == "t", **stats}))
 EOF
   log "$c/$v #$r: $stats"
   phase drop
