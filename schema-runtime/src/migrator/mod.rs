@@ -56,7 +56,8 @@ use std::path::Path;
 
 /// A set of migrations and the settings to apply them with.
 ///
-/// ```no_run
+/// ```ignore
+/// // In a package with a `migrations/` folder beside its Cargo.toml:
 /// static MIGRATOR: schema_runtime::Migrator = schema_runtime::embed_migrations!();
 /// # async fn start(pool: sqlx::PgPool) -> Result<(), schema_runtime::MigrateError> {
 /// MIGRATOR.run(&pool).await?;
