@@ -119,12 +119,16 @@ fn pg_enum(values: &[&str]) -> Schema {
     s
 }
 
-/// The statements of a file, without comments and without the `lock_timeout` settings (tested
-/// on their own in `postgres_lock_timeouts`).
+/// The statements of a file, without comments and without the lock timeout settings (tested
+/// on their own in `render_safe.rs`).
 fn body(sql: &str) -> Vec<&str> {
     sql.lines()
         .filter(|l| !l.starts_with("--") && !l.is_empty())
-        .filter(|l| !l.starts_with("SET LOCAL lock_timeout") && !l.starts_with("SET lock_timeout"))
+        .filter(|l| {
+            !l.starts_with("SET LOCAL lock_timeout")
+                && !l.starts_with("SET lock_timeout")
+                && !l.starts_with("SET SESSION lock_wait_timeout")
+        })
         .collect()
 }
 

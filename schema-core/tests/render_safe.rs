@@ -279,3 +279,36 @@ fn lock_budgets_follow_the_target() {
         ]
     );
 }
+
+#[test]
+fn mysql_files_bound_the_metadata_lock_wait() {
+    let (a, _) = schema(&blog(), Dialect::Mysql);
+    let after = with_posts(|t| {
+        t.indexes.push(IndexDecl {
+            name: None,
+            columns: vec!["title".into()],
+            predicate: None,
+        })
+    });
+    let (b, hints) = schema(&after, Dialect::Mysql);
+    let target = Target {
+        lock_timeout_ms: 1500,
+        ..Target::default()
+    };
+    let g = generate_for(&a, &b, &hints, target).unwrap();
+    assert_eq!(
+        statements(&g.up_sql)[0],
+        "SET SESSION lock_wait_timeout = 2;",
+        "{}",
+        g.up_sql
+    );
+    let (s, _) = schema(&blog(), Dialect::Sqlite);
+    let sqlite = generate_for(
+        &schema_core::model::Schema::empty(Dialect::Sqlite),
+        &s,
+        &Default::default(),
+        Target::default(),
+    )
+    .unwrap();
+    assert!(!sqlite.up_sql.contains("lock"), "{}", sqlite.up_sql);
+}

@@ -18,6 +18,7 @@
 //! PostgreSQL files set `lock_timeout` first ([`crate::plan::Target`]): `SET LOCAL` in a
 //! transactional file, a session `SET` in a `-- schema:no-transaction` file, where each
 //! `CONCURRENTLY` statement gets the longer budget and the short one is set again after it.
+//! MySQL files set `lock_wait_timeout` (whole seconds) the same way.
 //!
 //! A step whose change `generate` refuses without an acknowledgement carries the line
 //! `--   requires: -- schema:accept <key>`; `cargo schema verify` reads it back.
@@ -231,13 +232,24 @@ pub fn render(
     }
     let short = timeout_literal(ctx.target.lock_timeout_ms);
     let long = timeout_literal(ctx.target.concurrent_lock_timeout_ms);
-    if dialect == Dialect::Postgres && !steps.is_empty() {
+    let setting = match dialect {
+        Dialect::Postgres if no_transaction => Some(format!("SET lock_timeout = {short};")),
+        Dialect::Postgres => Some(format!("SET LOCAL lock_timeout = {short};")),
+        // Seconds, at least 1; the server default is a year, during which the waiting
+        // metadata lock queues every later query on the table.
+        Dialect::Mysql => Some(format!(
+            "SET SESSION lock_wait_timeout = {};",
+            ctx.target.lock_timeout_ms.div_ceil(1000).max(1)
+        )),
+        Dialect::Sqlite => None,
+    };
+    if let Some(setting) = setting.filter(|_| !steps.is_empty()) {
         if !out.is_empty() {
             out.push('\n');
         }
         out.push_str("-- every lock-taking statement gives up after this long instead of queueing the table's queries\n");
-        let scope = if no_transaction { "" } else { "LOCAL " };
-        out.push_str(&format!("SET {scope}lock_timeout = {short};\n"));
+        out.push_str(&setting);
+        out.push('\n');
     }
     for (s, sql) in steps.iter().zip(rendered) {
         let (summary, risk) = describe(&s.step, &risks);
