@@ -157,6 +157,40 @@ fn postgres_index_on_an_existing_table_is_built_concurrently_outside_a_transacti
 }
 
 #[test]
+fn json_carries_why_hazards_lock_alternative_and_what_it_did() {
+    let fixture = indexed_body("");
+    let run = fixture.run(&[
+        "generate",
+        "--dialect",
+        "postgres",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    run.assert_code(0);
+    let value = run.json();
+    let change = &value["targets"][0]["changes"][0];
+    assert_eq!(
+        change["change"], "add index notes_body_idx on notes (body)",
+        "{run}"
+    );
+    assert_eq!(change["risk"], "needs_care");
+    assert_eq!(change["hazards"][0], "lock");
+    assert_eq!(change["lock"], "SHARE");
+    assert_eq!(
+        change["did"],
+        "CREATE INDEX CONCURRENTLY, outside a transaction"
+    );
+    assert!(change["why"]
+        .as_str()
+        .is_some_and(|w| w.contains("blocks writes")));
+    assert!(change["safe_alternative"]
+        .as_str()
+        .is_some_and(|a| a.contains("INVALID index")));
+    assert!(change["accept"].is_null());
+}
+
+#[test]
 fn lock_timeouts_come_from_the_metadata() {
     let fixture = indexed_body("lock_timeout = \"500ms\"\nconcurrent_lock_timeout = \"5min\"");
     fixture
