@@ -312,3 +312,29 @@ fn mysql_files_bound_the_metadata_lock_wait() {
     .unwrap();
     assert!(!sqlite.up_sql.contains("lock"), "{}", sqlite.up_sql);
 }
+
+#[test]
+fn the_down_of_a_dropped_required_column_restores_it_on_a_populated_table() {
+    let after = with_posts(|t| {
+        t.columns.pop();
+    });
+    let g = gen(&blog(), &after);
+    assert_eq!(
+        statements(&g.down_sql),
+        [
+            "SET LOCAL lock_timeout = '2s';",
+            "ALTER TABLE \"posts\" ADD COLUMN \"title\" text NOT NULL DEFAULT '';",
+            "ALTER TABLE \"posts\" ALTER COLUMN \"title\" DROP DEFAULT;",
+        ]
+    );
+    assert!(
+        g.down_sql.contains("holding a placeholder"),
+        "{}",
+        g.down_sql
+    );
+    // The up of the same change, accepted, is never filled in: it fails on a populated table.
+    let back = gen(&after, &blog());
+    assert!(back
+        .up_sql
+        .contains("ALTER TABLE \"posts\" ADD COLUMN \"title\" text NOT NULL;\n"));
+}

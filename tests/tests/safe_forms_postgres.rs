@@ -52,7 +52,11 @@ fn same(want: &Schema, got: &Schema, when: &str) {
 
 /// Generates source (0001) and source -> target (0002) for `target`, applies 0001 and the
 /// seed, then 0002 up and down through the migrator; returns the up file of 0002.
-async fn round_trip(source: Declarations, target: Declarations, pg: Target) -> Option<std::string::String> {
+async fn round_trip(
+    source: Declarations,
+    target: Declarations,
+    pg: Target,
+) -> Option<std::string::String> {
     let db = testdb::postgres().await?;
     let pool = PgPool::connect(&db.url).await.expect("connect");
     let (s0, _) = resolve(&source, Dialect::Postgres).unwrap();
@@ -198,4 +202,22 @@ async fn enum_value_added_and_used_as_a_default() {
         return;
     };
     assert!(up.starts_with("-- schema:no-transaction\n"), "{up}");
+}
+
+#[tokio::test]
+async fn rollback_of_a_dropped_required_column_works_on_a_populated_table() {
+    let without_email = table("users")
+        .col(col("id", I64).pk().auto())
+        .col(col("org_id", I64).null())
+        .col(col("age", I32).null());
+    let Some(up) = round_trip(
+        schema_of(users_with_email(col("email", String))),
+        schema_of(without_email),
+        Target::default(),
+    )
+    .await
+    else {
+        return;
+    };
+    assert!(up.contains("DROP COLUMN \"email\""), "{up}");
 }

@@ -16,7 +16,8 @@ pub(crate) fn lost_data(change: &Change) -> Vec<String> {
             match &column.default {
                 Some(d) => format!(" with its default {d}"),
                 None if column.nullable => " holding NULL".to_string(),
-                None => String::new(),
+                // PostgreSQL's down fills a placeholder (render/postgres_restore.rs).
+                None => " holding a placeholder (the type's zero value) in existing rows".to_string(),
             }
         )],
         Change::AlterColumn { table, from, to } => {

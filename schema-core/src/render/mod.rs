@@ -27,6 +27,7 @@ mod common;
 mod mysql;
 mod postgres;
 pub(crate) mod postgres_enum;
+mod postgres_restore;
 pub(crate) mod postgres_safe;
 pub mod quote;
 mod sqlite;
@@ -37,7 +38,7 @@ use crate::model::{RenameHints, Schema};
 use crate::plan::target::timeout_literal;
 use crate::plan::{classify, PlannedStep, Risk, RiskContext, RiskLevel, Step, Target};
 use crate::types::quote_literal;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 pub const NO_TRANSACTION: &str = "-- schema:no-transaction";
@@ -57,6 +58,11 @@ pub struct RenderContext {
     /// Tables the rendered steps create (set by [`render`] from its steps): what is added to
     /// them gets the plain form, everything else on PostgreSQL the safe form.
     pub new_tables: BTreeSet<String>,
+    /// The first value of each native enum (either schema): the placeholder of a restored
+    /// required enum column.
+    pub enum_first_values: BTreeMap<String, String>,
+    /// Set by [`render`] for a down step that brings back what its up destroyed.
+    pub restoring: bool,
 }
 
 impl RenderContext {
@@ -64,6 +70,11 @@ impl RenderContext {
         let mut ctx = RenderContext::default();
         for s in [from, to] {
             ctx.enum_names.extend(s.enums.keys().cloned());
+            for e in s.enums.values() {
+                if let Some(first) = e.values.first() {
+                    ctx.enum_first_values.insert(e.name.clone(), first.clone());
+                }
+            }
             for t in s.tables.values() {
                 for fk in &t.foreign_keys {
                     if fk.ref_table != t.name {
@@ -214,7 +225,17 @@ pub fn render(
     let risks = ctx.risks(dialect, steps);
     let mut rendered = Vec::new();
     for s in steps {
-        rendered.push(statements(&s.step, dialect, ctx)?);
+        let restoring = direction == Direction::Down && !s.lost_data.is_empty();
+        let sql = if restoring {
+            let ctx = RenderContext {
+                restoring,
+                ..ctx.clone()
+            };
+            statements(&s.step, dialect, &ctx)?
+        } else {
+            statements(&s.step, dialect, ctx)?
+        };
+        rendered.push(sql);
     }
     let no_transaction =
         dialect == Dialect::Postgres && needs_no_transaction(steps, &rendered, ctx);

@@ -112,10 +112,19 @@ fn change(c: &Change, ctx: &RenderContext) -> Vec<String> {
         DropTable(t) => vec![format!("DROP TABLE {};", q(&t.name))],
         RenameTable { from, to } => vec![alter(from, &format!("RENAME TO {}", q(to)))],
         AddColumn { table, column } => {
-            vec![alter(
-                table,
-                &format!("ADD COLUMN {}", column_def(ctx, column)),
-            )]
+            let def = column_def(ctx, column);
+            let restored = ctx.restoring.then(|| {
+                let zero = super::postgres_restore::placeholder(
+                    &column.ty,
+                    ctx.enum_first_values
+                        .get(column.ty.as_str())
+                        .map(String::as_str),
+                );
+                super::postgres_restore::restore_required_column(table, column, &def, zero)
+            });
+            restored
+                .flatten()
+                .unwrap_or_else(|| vec![alter(table, &format!("ADD COLUMN {def}"))])
         }
         DropColumn { table, column } => {
             vec![alter(table, &format!("DROP COLUMN {}", q(&column.name)))]
