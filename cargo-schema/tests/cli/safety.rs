@@ -236,3 +236,39 @@ fn postgres_version_from_the_metadata_changes_the_verdict() {
         .assert_stdout("ALTER COLUMN \"draft\" SET NOT NULL;");
     assert!(!run.stdout.contains("NOT VALID"), "{run}");
 }
+
+/// `verify --database-url` replays the safe forms (a no-transaction file with CONCURRENTLY,
+/// NOT VALID + VALIDATE and a CHECK-proven SET NOT NULL) up, down and up on a real PostgreSQL.
+#[test]
+fn verify_replays_the_safe_forms_on_postgres() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = runtime.block_on(schema_tests::testdb::postgres()) else {
+        return;
+    };
+    let fixture = indexed_body("");
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.edit(
+        "src/lib.rs",
+        "    pub body: String,",
+        "    pub body: String,\n    pub title: Option<String>,",
+    );
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.edit(
+        "src/lib.rs",
+        "    pub title: Option<String>,",
+        "    pub title: String,",
+    );
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    let up = fixture.read(&up_file(&fixture, "migrations/postgres", "0004_"));
+    assert!(up.contains("NOT VALID"), "{up}");
+    let run = fixture.run(&["verify", "--dialect", "postgres", "--database-url", &db.url]);
+    run.assert_code(0)
+        .assert_stderr("Replaying multi_target (postgres) on a scratch database")
+        .assert_stderr("Verified multi_target (postgres): clean");
+}
