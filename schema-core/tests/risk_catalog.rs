@@ -820,3 +820,30 @@ fn check_risk(r: &Risk, level: RiskLevel, reason: &str) {
     assert!(r.reason.contains(reason), "{r:?}");
     assert!(r.accept.is_some(), "{r:?}");
 }
+
+// [12] type change of a column a check reads
+#[test]
+fn type_change_of_a_checked_column_revalidates_the_check() {
+    let mut t = users();
+    t.columns.push(col("name", "varchar(20)", false, None));
+    t.checks.push(Check {
+        name: "users_name_ok".into(),
+        expr: "name <> ''".into(),
+    });
+    let mut schema = schema_core::model::Schema::empty(Postgres);
+    schema.tables.insert("users".into(), t);
+    let ctx = RiskContext::new(Postgres, Target::default()).with_checks_of(&schema);
+    let c = alter(
+        col("name", "varchar(20)", false, None),
+        col("name", "varchar(40)", false, None),
+    );
+    check(
+        &classify(&c, &ctx),
+        NeedsCare,
+        &[Lock],
+        "re-validates it",
+        "add the check back NOT VALID",
+    );
+    // Without the check the same change is catalog only.
+    assert_eq!(risk(&c, Postgres).level, Safe);
+}

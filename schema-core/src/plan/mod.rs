@@ -74,7 +74,7 @@ pub fn plan_for(from: &Schema, to: &Schema, changes: &[Change], target: Target) 
             lost_data: s.lost_data.clone(),
         })
         .collect();
-    let risks = RiskContext::for_changes(dialect, target, changes);
+    let risks = RiskContext::for_changes(dialect, target, changes).with_checks_of(from);
     Plan {
         dialect,
         changes: changes

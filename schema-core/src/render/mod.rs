@@ -63,12 +63,16 @@ pub struct RenderContext {
     pub enum_first_values: BTreeMap<String, String>,
     /// Set by [`render`] for a down step that brings back what its up destroyed.
     pub restoring: bool,
+    /// (table, column) pairs the checks of either schema read (see [`RiskContext`]).
+    pub checked_columns: BTreeSet<(String, String)>,
 }
 
 impl RenderContext {
     pub fn new(from: &Schema, to: &Schema) -> RenderContext {
         let mut ctx = RenderContext::default();
         for s in [from, to] {
+            ctx.checked_columns
+                .extend(crate::plan::risk::checked_columns(s));
             ctx.enum_names.extend(s.enums.keys().cloned());
             for e in s.enums.values() {
                 if let Some(first) = e.values.first() {
@@ -115,6 +119,7 @@ impl RenderContext {
             .collect();
         RiskContext {
             new_tables: self.new_tables.clone(),
+            checked_columns: self.checked_columns.clone(),
             ..RiskContext::for_changes(dialect, self.target, &changes)
         }
     }

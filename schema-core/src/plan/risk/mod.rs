@@ -14,6 +14,7 @@ pub use types::{inline_enum_values, type_change, TypeChange};
 use super::target::Target;
 use crate::dialect::Dialect;
 use crate::diff::Change;
+use crate::model::Schema;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -122,6 +123,9 @@ pub struct RiskContext {
     /// Checks this migration drops, by (table, name): their expressions, so a check dropped
     /// and added again under its name (SQLite's enum `IN (...)` check) is judged as a change.
     pub dropped_checks: BTreeMap<(String, String), String>,
+    /// (table, column) pairs a check constraint of the table reads, before the migration:
+    /// changing such a column's type re-validates the check with a scan under the lock.
+    pub checked_columns: BTreeSet<(String, String)>,
 }
 
 impl RiskContext {
@@ -131,7 +135,14 @@ impl RiskContext {
             target,
             new_tables: BTreeSet::new(),
             dropped_checks: BTreeMap::new(),
+            checked_columns: BTreeSet::new(),
         }
+    }
+
+    /// Adds the columns the checks of `schema`'s tables read.
+    pub fn with_checks_of(mut self, schema: &Schema) -> RiskContext {
+        self.checked_columns.extend(checked_columns(schema));
+        self
     }
 
     /// The context of a migration made of `changes` (its new tables).
@@ -164,6 +175,26 @@ impl RiskContext {
     pub(crate) fn pg(&self) -> bool {
         self.dialect == Dialect::Postgres
     }
+}
+
+/// (table, column) pairs the check constraints of `schema`'s tables read.
+pub fn checked_columns(schema: &Schema) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for t in schema.tables.values() {
+        for c in &t.checks {
+            let seen = std::cell::RefCell::new(Vec::new());
+            crate::sql_expr::rename_columns(
+                &c.expr,
+                |name| {
+                    seen.borrow_mut().push(name.to_string());
+                    None
+                },
+                schema.dialect,
+            );
+            out.extend(seen.into_inner().into_iter().map(|c| (t.name.clone(), c)));
+        }
+    }
+    out
 }
 
 /// The verdict for one change.

@@ -246,6 +246,17 @@ fn alter_column(
     let mut parts: Vec<Risk> = Vec::new();
     if from.ty != to.ty {
         parts.push(alter_type(change, table, from, to, ctx));
+        // [12]
+        if ctx
+            .checked_columns
+            .contains(&(table.to_string(), from.name.clone()))
+        {
+            parts.push(
+                Risk::new(NeedsCare, format!("a check constraint reads {table}.{}: the type change re-validates it, scanning every row while reads and writes wait", to.name))
+                    .hazards(&[Lock, FailsOnExistingData])
+                    .instead("drop the check, change the type, then add the check back NOT VALID and VALIDATE it (two migrations)"),
+            );
+        }
     }
     if from.nullable && !to.nullable {
         parts.push(set_not_null(table, to, ctx));
