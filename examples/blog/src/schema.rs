@@ -67,7 +67,7 @@ pub struct Comment {
     #[schema(references = "users.id", on_delete = "set null")]
     pub author_id: Option<i64>,
     pub body: String,
-    #[schema(default_sql = "CURRENT_TIMESTAMP")]
+    #[schema(default_sql = "CURRENT_TIMESTAMP", index)]
     pub created_at: DateTime<Utc>,
 }
 

@@ -6,7 +6,7 @@ use schema_tests::testdb;
 async fn start_twice(url: &str, database: &str) {
     let first = blog::app::run(url).await.expect("first start");
     let applied: Vec<&String> = first.iter().filter(|l| l.contains("applied")).collect();
-    assert_eq!(applied.len(), 3, "{first:?}");
+    assert_eq!(applied.len(), 4, "{first:?}");
     assert!(
         applied[0].contains("0001_create_users_posts_comments.up.sql"),
         "{first:?}"

@@ -1,3 +1,6 @@
+-- every lock-taking statement gives up after this long instead of queueing the table's queries
+SET LOCAL lock_timeout = '2s';
+
 -- create enum post_status (draft, published, archived) (safe)
 CREATE TYPE "post_status" AS ENUM ('draft', 'published', 'archived');
 
@@ -41,14 +44,11 @@ CREATE TABLE "comments" (
 );
 CREATE INDEX "comments_post_id_idx" ON "comments" ("post_id");
 
--- add foreign key posts_author_id_fkey on posts (author_id) -> users (id) (needs care)
---   fails if existing rows violate it; blocks writes on both tables while it checks them
+-- add foreign key posts_author_id_fkey on posts (author_id) -> users (id) (safe)
 ALTER TABLE "posts" ADD CONSTRAINT "posts_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "users" ("id") ON DELETE CASCADE;
 
--- add foreign key comments_author_id_fkey on comments (author_id) -> users (id) (needs care)
---   fails if existing rows violate it; blocks writes on both tables while it checks them
+-- add foreign key comments_author_id_fkey on comments (author_id) -> users (id) (safe)
 ALTER TABLE "comments" ADD CONSTRAINT "comments_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "users" ("id") ON DELETE SET NULL;
 
--- add foreign key comments_post_id_fkey on comments (post_id) -> posts (id) (needs care)
---   fails if existing rows violate it; blocks writes on both tables while it checks them
+-- add foreign key comments_post_id_fkey on comments (post_id) -> posts (id) (safe)
 ALTER TABLE "comments" ADD CONSTRAINT "comments_post_id_fkey" FOREIGN KEY ("post_id") REFERENCES "posts" ("id") ON DELETE CASCADE;

@@ -5,9 +5,9 @@
 ALTER TABLE "posts" DROP COLUMN "view_count";
 
 -- drop table post_tags (destructive)
---   data loss: every row of post_tags is deleted
+--   data loss: every row of post_tags is deleted; the old app version still queries it
 DROP TABLE "post_tags";
 
 -- drop table tags (destructive)
---   data loss: every row of tags is deleted
+--   data loss: every row of tags is deleted; the old app version still queries it
 DROP TABLE "tags";
