@@ -70,7 +70,7 @@ def main():
         d = os.path.join(work, "cases", c)
         out.append(f"- `{c}`")
         out.append(f"  - naive: `{shape(os.path.join(d, 'naive.sql'))}`")
-        ack = " (generate refused it until `--allow-destructive`; acknowledged)" if os.path.exists(os.path.join(d, "acknowledged")) else ""
+        ack = " (generate refuses it until acknowledged: run with `--allow-destructive`)" if os.path.exists(os.path.join(d, "acknowledged")) else ""
         out.append(f"  - generated{ack}: `{shape(os.path.join(d, 'generated.sql'))}`")
     print("\n".join(out))
 

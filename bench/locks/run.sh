@@ -86,7 +86,7 @@ for c in "${CASES[@]}"; do
   # A change generate refuses until acknowledged (exit 1) is acknowledged, as a user would,
   # and the report says so.
   rc=0; "$CS" schema generate --manifest-path "$d/pkg/Cargo.toml" --name "$c" >"$d/pkg/generate-$c.log" 2>&1 || rc=$?
-  if [ $rc -eq 1 ] && grep -q 'allow-destructive' "$d/pkg/generate-$c.log"; then
+  if [ $rc -eq 1 ] && grep -q '^error: refused' "$d/pkg/generate-$c.log"; then
     log "$c: generate asks for an acknowledgement: $(grep -m1 -A1 '^error: refused' "$d/pkg/generate-$c.log" | tail -1 | sed 's/^ *//')"
     echo yes >"$d/acknowledged"
     "$CS" schema generate --allow-destructive --manifest-path "$d/pkg/Cargo.toml" --name "$c" >"$d/pkg/generate-$c.log" 2>&1 \
