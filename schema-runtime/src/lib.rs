@@ -1,9 +1,9 @@
 //! cargo-schema's runtime: derive your tables, embed your migrations, apply them.
 
+pub use describe::{Enum, Table};
 pub use schema_core::decl;
 pub use schema_core::model;
 pub use schema_core::Dialect;
-pub use describe::{Enum, Table};
 pub use schema_macros::{Enum, Table};
 
 mod describe;
