@@ -28,8 +28,14 @@ for n in "${SIZES[@]}"; do
     || { cat "$d/cs-first.log" >&2; exit 1; }
   "$CS" schema verify --manifest-path "$d/rust-kept/Cargo.toml" >/dev/null 2>"$d/cs-verify.log" \
     || { cat "$d/cs-verify.log" >&2; exit 1; }
-  "$DRIZZLE" generate --dialect postgresql --schema "$d/drizzle/schema.ts" --out "$d/drizzle/kept" \
+  # drizzle-kit runs inside the drizzle folder with relative paths: with an absolute --out it
+  # reads the existing snapshots from "./<absolute path>" and fails (printing ENOENT, exit 0).
+  (cd "$d/drizzle" && "$DRIZZLE" generate --dialect postgresql --schema ./schema.ts --out ./kept) \
     >"$d/dz-first.log" 2>&1 || { cat "$d/dz-first.log" >&2; exit 1; }
+  (cd "$d/drizzle" && "$DRIZZLE" generate --dialect postgresql --schema ./schema.ts --out ./kept) \
+    >"$d/dz-second.log" 2>&1 || true
+  grep -q 'No schema changes' "$d/dz-second.log" \
+    || { echo "drizzle-kit's nothing-to-do run did not say so:" >&2; cat "$d/dz-second.log" >&2; exit 1; }
   items=$("$SYN" "$d/rust/src")
   log "N=$n: cargo-schema wrote $(ls "$d/rust-kept/migrations" | wc -l) files; drizzle $(ls "$d/drizzle/kept" | wc -l) entries; syn saw $items items"
 
@@ -52,8 +58,8 @@ for n in "${SIZES[@]}"; do
   if [ "$n" -ge 5000 ]; then runs=${RUNS_BIG:-2} rounds=${ROUNDS_BIG:-2} warm=0; fi
   CS_GEN="$CS schema generate --manifest-path $d/rust/Cargo.toml"
   CS_VER="$CS schema verify --manifest-path $d/rust-kept/Cargo.toml"
-  DZ_GEN="$DRIZZLE generate --dialect postgresql --schema $d/drizzle/schema.ts --out $d/drizzle/out"
-  DZ_NOP="$DRIZZLE generate --dialect postgresql --schema $d/drizzle/schema.ts --out $d/drizzle/kept"
+  DZ_GEN="$DRIZZLE generate --dialect postgresql --schema ./schema.ts --out ./out"
+  DZ_NOP="$DRIZZLE generate --dialect postgresql --schema ./schema.ts --out ./kept"
   FLOOR="$SYN $d/rust/src"
   EMPTY_CS="rm -rf $d/rust/migrations"
   EMPTY_DZ="rm -rf $d/drizzle/out"
@@ -73,13 +79,14 @@ for n in "${SIZES[@]}"; do
     args+=(-n "cargo schema generate (from empty) [${CS_ALT_LABEL:-alt}]" --prepare "$EMPTY_CS"
       "$CS_ALT schema generate --manifest-path $d/rust/Cargo.toml")
   fi
-  ROUNDS=$rounds hf "generate-$n" "$runs" "$warm" -- "${args[@]}"
+  # hyperfine runs in the drizzle folder (drizzle-kit's relative paths); the rest is absolute.
+  (cd "$d/drizzle" && ROUNDS=$rounds hf "generate-$n" "$runs" "$warm" -- "${args[@]}")
 
   log "N=$n: peak memory"
   peak_rss "generate-$n" "cargo schema generate (from empty)" "$EMPTY_CS" -- $CS_GEN
   peak_rss "generate-$n" "cargo schema verify (nothing to do)" "" -- $CS_VER
-  peak_rss "generate-$n" "drizzle-kit generate (from empty)" "$EMPTY_DZ" -- $DZ_GEN
-  peak_rss "generate-$n" "drizzle-kit generate (nothing to do)" "" -- $DZ_NOP
+  (cd "$d/drizzle" && peak_rss "generate-$n" "drizzle-kit generate (from empty)" "$EMPTY_DZ" -- $DZ_GEN)
+  (cd "$d/drizzle" && peak_rss "generate-$n" "drizzle-kit generate (nothing to do)" "" -- $DZ_NOP)
   peak_rss "generate-$n" "floor: syn parse of the same files" "" -- $FLOOR
   if [ -n "${CS_ALT:-}" ]; then
     peak_rss "generate-$n" "cargo schema generate (from empty) [${CS_ALT_LABEL:-alt}]" "$EMPTY_CS" -- \
