@@ -15,6 +15,10 @@ pub struct EnumDecl {
     pub name: String,
     /// SQL values, in declaration order.
     pub values: Vec<String>,
+    /// Values renamed in place: `(new value, old value)`, from a variant's
+    /// `#[schema(renamed_from = "old")]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_values: Vec<(String, String)>,
 }
 
 /// A `#[derive(Table)]` struct.

@@ -185,7 +185,7 @@ pub struct RenameHints {
     /// (new table name, new column name) -> old column name
     pub columns: BTreeMap<(String, String), String>,
     /// (enum type name, new value) -> old value: an enum value renamed in place
-    /// (PostgreSQL `ALTER TYPE .. RENAME VALUE`). Added by the diff engine; the grammar has no
-    /// attribute for it yet, so resolve leaves it empty.
+    /// (PostgreSQL `ALTER TYPE .. RENAME VALUE`; SQLite maps the values while rebuilding), from a
+    /// variant's `#[schema(renamed_from = "old")]`.
     pub enum_values: BTreeMap<(String, String), String>,
 }

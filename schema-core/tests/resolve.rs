@@ -428,3 +428,50 @@ fn all_errors_are_collected() {
     let errs = errors(&d, Dialect::Sqlite);
     assert!(errs.len() >= 2, "{errs:#?}");
 }
+
+#[test]
+fn variant_renamed_from_becomes_a_value_rename() {
+    let mut status = enum_decl("Status", "status", &["open", "resolved"]);
+    status.renamed_values = vec![("resolved".into(), "closed".into())];
+    let decls = Declarations {
+        enums: vec![status],
+        tables: vec![],
+    };
+    let (_, hints) = resolve(&decls, Dialect::Postgres).unwrap();
+    assert_eq!(
+        hints
+            .enum_values
+            .get(&("status".to_string(), "resolved".to_string())),
+        Some(&"closed".to_string())
+    );
+
+    let mut before = decls.clone();
+    before.enums[0].values = vec!["open".into(), "closed".into()];
+    before.enums[0].renamed_values.clear();
+    let (from, _) = resolve(&before, Dialect::Postgres).unwrap();
+    let (to, _) = resolve(&decls, Dialect::Postgres).unwrap();
+    let generated = schema_core::generate::generate(&from, &to, &hints).unwrap();
+    assert!(
+        generated
+            .up_sql
+            .contains(r#"ALTER TYPE "status" RENAME VALUE 'closed' TO 'resolved';"#),
+        "{}",
+        generated.up_sql
+    );
+    assert!(!generated.destructive, "a rename keeps every row's value");
+}
+
+#[test]
+fn variant_renamed_from_a_value_that_still_exists_is_an_error() {
+    let mut status = enum_decl("Status", "status", &["open", "closed"]);
+    status.renamed_values = vec![("open".into(), "closed".into())];
+    let decls = Declarations {
+        enums: vec![status],
+        tables: vec![],
+    };
+    let errors = resolve(&decls, Dialect::Postgres).unwrap_err();
+    assert!(
+        errors[0].message.contains("still a value of the enum"),
+        "{errors:?}"
+    );
+}

@@ -46,11 +46,16 @@ pub fn enum_decl(decl: &EnumDecl) -> TokenStream {
     let rust_name = string(&decl.rust_name);
     let name = string(&decl.name);
     let values = strings(&decl.values);
+    let renamed = decl.renamed_values.iter().map(|(new, old)| {
+        let (new, old) = (string(new), string(old));
+        quote! { (#new, #old) }
+    });
     quote! {
         ::schema_runtime::__private::decl::EnumDecl {
             rust_name: #rust_name,
             name: #name,
             values: #values,
+            renamed_values: ::schema_runtime::__private::vec![#(#renamed),*],
         }
     }
 }

@@ -39,6 +39,7 @@ fn enum_values_are_snake_case_or_renamed() {
             rust_name: "Role".into(),
             name: "user_role".into(),
             values: vec!["admin".into(), "member".into(), "read-only".into()],
+            renamed_values: vec![],
         }
     );
 

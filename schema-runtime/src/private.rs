@@ -128,6 +128,7 @@ pub fn fallback_enum(rust_name: &str) -> decl::EnumDecl {
         rust_name: rust_name.to_string(),
         name: String::new(),
         values: Vec::new(),
+        renamed_values: Vec::new(),
     }
 }
 

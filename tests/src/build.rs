@@ -206,6 +206,7 @@ pub fn enum_type(name: &str, values: &[&str]) -> EnumDecl {
         rust_name: name.to_string(),
         name: name.to_string(),
         values: names(values),
+        renamed_values: Vec::new(),
     }
 }
 

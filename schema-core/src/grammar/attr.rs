@@ -132,6 +132,7 @@ pub struct EnumAttrs {
 #[derive(Default)]
 pub struct VariantAttrs {
     pub rename: Slot<LitStr>,
+    pub renamed_from: Slot<LitStr>,
 }
 
 /// Which item a `#[schema]` attribute sits on; decides the keys it accepts and the hints.
@@ -531,11 +532,14 @@ impl VariantAttrs {
     pub fn from_attrs(cx: &Ctxt, attrs: &[Attribute]) -> Self {
         let mut out = VariantAttrs::default();
         for_each_key(cx, attrs, Level::Variant, |key, meta| {
-            if key != RENAME {
-                return Ok(false);
+            let k = key.to_string();
+            match k.as_str() {
+                // rename = "read-only"
+                RENAME => string(cx, &mut out.rename, key, meta)?,
+                // renamed_from = "readonly": the value used to be spelled this way
+                RENAMED_FROM => string(cx, &mut out.renamed_from, key, meta)?,
+                _ => return Ok(false),
             }
-            // rename = "read-only"
-            string(cx, &mut out.rename, key, meta)?;
             Ok(true)
         });
         out

@@ -56,6 +56,7 @@ fn read(cx: &Ctxt, input: &DeriveInput) -> Option<ReadEnum> {
         );
     }
     let mut values = Vec::new();
+    let mut renamed_values: Vec<(String, String)> = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for variant in &data.variants {
         let vattrs = VariantAttrs::from_attrs(cx, &variant.attrs);
@@ -81,6 +82,16 @@ fn read(cx: &Ctxt, input: &DeriveInput) -> Option<ReadEnum> {
         } else {
             seen.insert(value.clone(), variant.ident.to_string());
         }
+        if let Some(old) = vattrs.renamed_from.value() {
+            if old.value() == value {
+                cx.error_spanned_by(
+                    old,
+                    format!("`renamed_from = \"{value}\"` is the variant's current value: remove it once the rename has been generated, or name the old value"),
+                );
+            } else {
+                renamed_values.push((value.clone(), old.value()));
+            }
+        }
         values.push(value);
     }
     let rust_name = unraw(&input.ident.to_string()).to_string();
@@ -93,6 +104,7 @@ fn read(cx: &Ctxt, input: &DeriveInput) -> Option<ReadEnum> {
             rust_name,
             name,
             values,
+            renamed_values,
         },
         span: input.ident.span(),
     })

@@ -46,7 +46,7 @@ pub const FIELD_KEYS: &[&str] = &[
     SKIP,
 ];
 pub const ENUM_KEYS: &[&str] = &[NAME];
-pub const VARIANT_KEYS: &[&str] = &[RENAME];
+pub const VARIANT_KEYS: &[&str] = &[RENAME, RENAMED_FROM];
 pub const INDEX_OPTIONS: &[&str] = &[NAME, WHERE];
 pub const UNIQUE_OPTIONS: &[&str] = &[NAME];
 pub const CHECK_OPTIONS: &[&str] = &[NAME, EXPR];

@@ -111,6 +111,21 @@ pub fn resolve(
 
 fn rename_hints(decls: &Declarations, errors: &mut Vec<ResolveError>) -> RenameHints {
     let mut hints = RenameHints::default();
+    for e in &decls.enums {
+        for (new, old) in &e.renamed_values {
+            if e.values.contains(old) {
+                errors.push(ResolveError::on(
+                    &e.rust_name,
+                    None,
+                    format!("value `{old}` is `renamed_from` by `{new}` but is still a value of the enum: remove one of them"),
+                ));
+            } else {
+                hints
+                    .enum_values
+                    .insert((e.name.clone(), new.clone()), old.clone());
+            }
+        }
+    }
     let mut claimed: BTreeMap<&str, &str> = BTreeMap::new();
     for t in &decls.tables {
         if let Some(old) = t.renamed_from.as_deref().filter(|old| *old != t.name) {

@@ -69,6 +69,7 @@ pub fn enum_decl(rust: &str, name: &str, values: &[&str]) -> EnumDecl {
         rust_name: rust.into(),
         name: name.into(),
         values: values.iter().map(|v| v.to_string()).collect(),
+        renamed_values: Vec::new(),
     }
 }
 
