@@ -4,6 +4,7 @@
 mod support;
 
 mod database;
+mod enum_rename;
 mod errors;
 mod generate;
 mod help;

@@ -196,10 +196,17 @@ pub fn describe(step: &Step, risks: &RiskContext) -> (String, Risk) {
                 }
                 .summary()
             }));
-            let local = RiskContext {
+            let mut local = RiskContext {
                 new_tables: risks.new_tables.clone(),
                 ..RiskContext::for_changes(dialect, risks.target, &changes)
             };
+            local.renamed_values.insert(
+                to.name.clone(),
+                value_renames
+                    .iter()
+                    .flat_map(|v| v.renamed.iter().cloned())
+                    .collect(),
+            );
             let worst = changes
                 .iter()
                 .map(|c| classify(c, &local))

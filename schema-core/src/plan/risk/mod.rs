@@ -126,6 +126,9 @@ pub struct RiskContext {
     /// (table, column) pairs a check constraint of the table reads, before the migration:
     /// changing such a column's type re-validates the check with a scan under the lock.
     pub checked_columns: BTreeSet<(String, String)>,
+    /// Values this migration renames in place, by table (`(old, new)`, SQLite's enum checks):
+    /// a check that loses a renamed value loses no row's value.
+    pub renamed_values: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl RiskContext {
@@ -136,6 +139,7 @@ impl RiskContext {
             new_tables: BTreeSet::new(),
             dropped_checks: BTreeMap::new(),
             checked_columns: BTreeSet::new(),
+            renamed_values: BTreeMap::new(),
         }
     }
 
@@ -164,6 +168,14 @@ impl RiskContext {
                     _ => None,
                 })
                 .collect(),
+            renamed_values: changes.iter().fold(BTreeMap::new(), |mut map, c| {
+                if let Change::RenameValues { table, renamed, .. } = c {
+                    map.entry(table.clone())
+                        .or_insert_with(Vec::new)
+                        .extend(renamed.iter().cloned());
+                }
+                map
+            }),
             ..RiskContext::new(dialect, target)
         }
     }

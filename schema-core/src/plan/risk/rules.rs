@@ -523,7 +523,14 @@ fn removed_check_values(
         .dropped_checks
         .get(&(table.to_string(), name.to_string()))?;
     let (old, new) = (in_list_values(old)?, in_list_values(expr)?);
-    let removed: Vec<String> = old.into_iter().filter(|v| !new.contains(v)).collect();
+    let renamed = ctx.renamed_values.get(table);
+    let is_renamed = |v: &String| {
+        renamed.is_some_and(|pairs| pairs.iter().any(|(from, to)| from == v && new.contains(to)))
+    };
+    let removed: Vec<String> = old
+        .into_iter()
+        .filter(|v| !new.contains(v) && !is_renamed(v))
+        .collect();
     (!removed.is_empty()).then_some(removed)
 }
 
