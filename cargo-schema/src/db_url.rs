@@ -13,19 +13,9 @@ pub fn dialect_of_url(url: &str) -> Option<Dialect> {
     }
 }
 
-/// The URL without its password, for messages.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let Some((credentials, host)) = rest.split_once('@') else {
-        return url.to_string();
-    };
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_string(),
-    }
-}
+/// The URL without its password, for messages: the runtime's redaction, so the CLI and the
+/// library hide the same things.
+pub use schema_runtime::migrator::redact;
 
 /// `url` with its database path replaced by `name`, query string kept.
 pub fn with_database(url: &str, name: &str) -> String {
