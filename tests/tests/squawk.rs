@@ -137,87 +137,16 @@ struct Migration {
 }
 
 macro_rules! scenarios {
-    ($($group:ident :: $name:ident),* $(,)?) => {
+    ($($group:ident :: $name:ident $(#[$attr:meta])?),* $(,)?) => {
         /// Every scenario of `tests/corpus/`, with its function name (the list of
-        /// `tests/tests/corpus.rs`; `listed_scenarios_are_the_whole_corpus` keeps it whole).
+        /// `corpus::for_each_scenario!`; `listed_scenarios_are_the_whole_corpus` keeps it whole).
         fn scenarios() -> Vec<(&'static str, Scenario)> {
             vec![$((stringify!($name), corpus::$group::$name())),*]
         }
     };
 }
 
-scenarios! {
-    tables::create_table,
-    tables::create_tables_in_dependency_order,
-    tables::drop_table,
-    tables::drop_tables_referencing_each_other,
-    tables::rename_table,
-    tables::rename_table_with_composite_key,
-    tables::rename_referenced_table,
-    tables::rename_table_and_add_column,
-    columns::add_nullable_column,
-    columns::add_not_null_column_with_default,
-    columns::add_several_columns,
-    columns::drop_column,
-    columns::drop_indexed_column,
-    columns::rename_column,
-    columns::rename_indexed_column,
-    columns::rename_column_and_change_type,
-    columns::widen_integer_type,
-    columns::integer_to_text,
-    columns::text_to_varchar,
-    columns::make_nullable,
-    columns::make_not_null,
-    columns::set_default,
-    columns::change_default,
-    columns::drop_default,
-    columns::default_with_quote,
-    columns::change_numeric_and_bool_defaults,
-    columns::default_sql_expression,
-    constraints::add_primary_key,
-    constraints::drop_primary_key,
-    constraints::primary_key_single_to_composite,
-    constraints::add_unique,
-    constraints::drop_unique,
-    constraints::add_composite_unique,
-    constraints::change_unique_columns,
-    constraints::add_index,
-    constraints::drop_index,
-    constraints::change_index_columns,
-    constraints::add_partial_index,
-    constraints::change_partial_index_predicate,
-    constraints::add_foreign_key,
-    constraints::drop_foreign_key,
-    constraints::change_foreign_key_actions,
-    constraints::add_check,
-    constraints::drop_check,
-    constraints::change_check_expression,
-    constraints::check_with_in_list_and_function,
-    enums::create_enum,
-    enums::add_enum_column,
-    enums::drop_enum,
-    enums::add_enum_value_at_end,
-    enums::add_enum_value_in_middle,
-    enums::remove_unused_enum_value,
-    enums::enum_default_changes,
-    enums::text_to_enum,
-    enums::enum_to_text,
-    enums::two_tables_share_an_enum,
-    enums::rename_enum_value,
-    enums::rename_enum_value_on_sqlite,
-    shapes::reserved_word_names,
-    shapes::rename_reserved_word_column,
-    shapes::long_names,
-    shapes::composite_keys_everywhere,
-    shapes::add_self_reference,
-    shapes::self_referencing_table_changes_type,
-    shapes::create_cycle,
-    shapes::drop_cycle,
-    shapes::change_column_in_cycle,
-    shapes::rebuild_parent_with_cascading_children,
-    shapes::rebuild_parent_and_child,
-    shapes::add_check_to_referenced_table,
-}
+corpus::for_each_scenario!(scenarios);
 
 /// The create, up and down files of every corpus scenario that runs on PostgreSQL.
 fn corpus_migrations() -> Vec<Migration> {
@@ -586,8 +515,8 @@ fn squawk_finds_nothing_in_the_corpus() {
     );
 }
 
-/// The scenario list above is the whole corpus: every `pub fn name() -> Scenario` in
-/// `tests/corpus/*.rs` is in it.
+/// The scenario list (`for_each_scenario!` in `tests/corpus/mod.rs`) is the whole corpus:
+/// every `pub fn name() -> Scenario` in `tests/corpus/*.rs` is in it.
 #[test]
 fn listed_scenarios_are_the_whole_corpus() {
     let listed: BTreeSet<&str> = scenarios().into_iter().map(|(name, _)| name).collect();
@@ -620,7 +549,7 @@ fn listed_scenarios_are_the_whole_corpus() {
     );
     assert!(
         missing.is_empty(),
-        "scenarios missing from tests/tests/squawk.rs: {missing:?}"
+        "scenarios missing from for_each_scenario! in tests/corpus/mod.rs: {missing:?}"
     );
 }
 
