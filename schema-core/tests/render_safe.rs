@@ -214,6 +214,42 @@ fn set_not_null_is_proven_by_a_check_from_pg12_and_plain_before() {
         .contains("PostgreSQL 11 has no scan-free path"));
 }
 
+#[test]
+fn set_not_null_is_a_not_valid_not_null_constraint_from_pg18() {
+    let before = with_posts(|t| t.columns[2].nullable = true);
+    let g = gen_on(&before, &blog(), Target::postgres(18));
+    assert_eq!(
+        statements(&g.up_sql),
+        [
+            "SET lock_timeout = '2s';",
+            "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_title_not_null\" NOT NULL \"title\" NOT VALID;",
+            "ALTER TABLE \"posts\" VALIDATE CONSTRAINT \"posts_title_not_null\";",
+        ]
+    );
+    assert!(
+        g.up_sql.starts_with("-- schema:no-transaction\n"),
+        "{}",
+        g.up_sql
+    );
+    assert!(
+        g.changes[0]
+            .action
+            .contains("NOT NULL .. NOT VALID, then VALIDATE CONSTRAINT"),
+        "{}",
+        g.changes[0].action
+    );
+    // The down is the same on every version: DROP NOT NULL (which drops the constraint).
+    assert_eq!(g.down_sql, gen(&before, &blog()).down_sql);
+    assert!(g
+        .down_sql
+        .contains("ALTER TABLE \"posts\" ALTER COLUMN \"title\" DROP NOT NULL;\n"));
+    let pg17 = gen_on(&before, &blog(), Target::postgres(17));
+    assert_eq!(pg17.up_sql, gen(&before, &blog()).up_sql);
+    assert!(pg17.changes[0]
+        .action
+        .contains("CHECK (.. IS NOT NULL) NOT VALID"));
+}
+
 fn with_mood(values: &[&str]) -> Declarations {
     let mut d = blog();
     d.enums.push(enum_decl("Mood", "mood", values));

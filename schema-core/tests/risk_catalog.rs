@@ -353,11 +353,37 @@ fn set_not_null_goes_through_a_validated_check_on_pg12_plus() {
         "CHECK (email IS NOT NULL) NOT VALID",
     );
     assert!(!r.safe_alternative.unwrap().contains("18"));
-    let pg18 = risk_on(&c, Postgres, 18);
-    assert!(pg18
-        .safe_alternative
-        .unwrap()
-        .contains("NOT NULL .. NOT VALID"));
+    check(
+        &risk_on(&c, Postgres, 17),
+        NeedsCare,
+        &[FailsOnExistingData, Lock],
+        "scans users under ACCESS EXCLUSIVE",
+        "CHECK (email IS NOT NULL) NOT VALID",
+    );
+}
+
+// [13] SET NOT NULL, PostgreSQL 18+: a NOT NULL constraint added NOT VALID, then validated
+#[test]
+fn set_not_null_is_a_not_valid_not_null_constraint_on_pg18() {
+    let c = alter(
+        col("email", "text", true, None),
+        col("email", "text", false, None),
+    );
+    let r = risk_on(&c, Postgres, 18);
+    check(
+        &r,
+        NeedsCare,
+        &[FailsOnExistingData, Lock, BreaksOldApp],
+        "scans users under ACCESS EXCLUSIVE",
+        "ADD CONSTRAINT .. NOT NULL email NOT VALID",
+    );
+    let alt = r.safe_alternative.unwrap();
+    assert!(
+        alt.contains("VALIDATE CONSTRAINT (scans under SHARE UPDATE EXCLUSIVE"),
+        "{alt}"
+    );
+    assert!(!alt.contains("CHECK"), "{alt}");
+    assert_eq!(r.level, risk_on(&c, Postgres, 17).level);
 }
 
 // [13] SET NOT NULL before PostgreSQL 12

@@ -1,6 +1,7 @@
 //! Test support shared by every database test.
 pub mod apply;
 pub mod build;
+pub mod embedded_pg;
 pub mod evolution;
 pub mod live;
 pub mod scenario;

@@ -3,6 +3,10 @@
 //! holds rows (concurrent index, unique through a concurrent index, NOT VALID foreign key and
 //! check, CHECK-proven SET NOT NULL, enum value added and used) goes up to exactly the target
 //! schema with the rows kept, and down to exactly the source schema.
+//!
+//! The same cases also run on PostgreSQL 16, 17 and 18 (throwaway servers from
+//! [`embedded_pg`], one per major, each case in its own database) with the SQL generated for
+//! that major (`Target::postgres(major)`): on 18, NOT NULL is added `NOT VALID` and validated.
 
 use schema_core::decl::Declarations;
 use schema_core::decl::TypeDecl::*;
@@ -13,7 +17,7 @@ use schema_core::Dialect;
 use schema_runtime::Migrator;
 use schema_tests::build::{col, decls, enum_type, table, Tbl};
 use schema_tests::scenario::{describe_difference, resolve};
-use schema_tests::testdb;
+use schema_tests::{embedded_pg, testdb};
 use sqlx::{AssertSqlSafe, PgPool};
 
 fn orgs() -> Tbl {
@@ -58,7 +62,22 @@ async fn round_trip(
     pg: Target,
 ) -> Option<std::string::String> {
     let db = testdb::postgres().await?;
-    let pool = PgPool::connect(&db.url).await.expect("connect");
+    let trip = round_trip_on(&db.url, source, target, pg).await;
+    trip.pool.close().await;
+    Some(trip.up_sql)
+}
+
+/// A finished round trip: the database is at the target schema (0002 applied again).
+struct Trip {
+    up_sql: std::string::String,
+    pool: PgPool,
+    migrator: Migrator,
+    source: Schema,
+}
+
+/// [`round_trip`] on the empty database at `url`.
+async fn round_trip_on(url: &str, source: Declarations, target: Declarations, pg: Target) -> Trip {
+    let pool = PgPool::connect(url).await.expect("connect");
     let (s0, _) = resolve(&source, Dialect::Postgres).unwrap();
     let (s1, hints) = resolve(&target, Dialect::Postgres).unwrap();
     let create = generate_for(
@@ -99,8 +118,12 @@ async fn round_trip(
     same(&s0, &introspect(&pool).await, "after down");
     migrator.run(&pool).await.expect("0002 up again");
     same(&s1, &introspect(&pool).await, "after the second up");
-    pool.close().await;
-    Some(change.up_sql)
+    Trip {
+        up_sql: change.up_sql,
+        pool,
+        migrator,
+        source: s0,
+    }
 }
 
 fn schema_of(users: Tbl) -> Declarations {
@@ -220,4 +243,175 @@ async fn rollback_of_a_dropped_required_column_works_on_a_populated_table() {
         return;
     };
     assert!(up.contains("DROP COLUMN \"email\""), "{up}");
+}
+
+/// Each safe form of this file, with what its up file must contain on PostgreSQL `major`.
+type Case = (&'static str, Declarations, Declarations, Vec<&'static str>);
+
+fn cases(major: u32) -> Vec<Case> {
+    let mood = |values: &[&str], default: &str| {
+        decls(
+            vec![enum_type("mood", values)],
+            vec![
+                orgs(),
+                users().col(col("mood", Enum("mood".into())).default_str(default)),
+            ],
+        )
+    };
+    let without_email = table("users")
+        .col(col("id", I64).pk().auto())
+        .col(col("org_id", I64).null())
+        .col(col("age", I32).null());
+    let not_null = if major >= 18 {
+        vec![
+            "ADD CONSTRAINT \"users_email_not_null\" NOT NULL \"email\" NOT VALID;\n",
+            "VALIDATE CONSTRAINT \"users_email_not_null\";\n",
+        ]
+    } else {
+        vec![
+            "CHECK (\"email\" IS NOT NULL) NOT VALID;\n",
+            "SET NOT NULL;\n",
+        ]
+    };
+    vec![
+        (
+            "index",
+            schema_of(users()),
+            schema_of(users().index(&["age"])),
+            vec!["CREATE INDEX CONCURRENTLY \"users_age_idx\""],
+        ),
+        (
+            "unique",
+            schema_of(users()),
+            schema_of(users().unique(&["email"])),
+            vec![
+                "CREATE UNIQUE INDEX CONCURRENTLY \"users_email_key\"",
+                "UNIQUE USING INDEX \"users_email_key\"",
+            ],
+        ),
+        (
+            "foreign key and check",
+            schema_of(users()),
+            schema_of(
+                users()
+                    .edit_col("org_id", |c| c.references("orgs", "id"))
+                    .check("users_age_ok", "age >= 0"),
+            ),
+            vec![
+                "VALIDATE CONSTRAINT \"users_org_id_fkey\"",
+                "VALIDATE CONSTRAINT \"users_age_ok\"",
+            ],
+        ),
+        (
+            "set not null",
+            schema_of(users()),
+            schema_of(users_with_email(col("email", String))),
+            not_null,
+        ),
+        (
+            "enum value",
+            mood(&["ok"], "ok"),
+            mood(&["ok", "great"], "great"),
+            vec!["ADD VALUE 'great'"],
+        ),
+        (
+            "dropped required column",
+            schema_of(users_with_email(col("email", String))),
+            schema_of(without_email),
+            vec!["DROP COLUMN \"email\""],
+        ),
+    ]
+}
+
+/// Every case on one throwaway PostgreSQL `major`, generated for that major.
+async fn safe_forms_on(major: u32) {
+    let Some(server) = embedded_pg::start(major).await else {
+        return;
+    };
+    for (name, source, target, expect) in cases(major) {
+        let url = server.database().await;
+        let trip = round_trip_on(&url, source, target, Target::postgres(major)).await;
+        for e in expect {
+            assert!(
+                trip.up_sql.contains(e),
+                "PostgreSQL {}, {name}: lacks {e:?}:\n{}",
+                server.version,
+                trip.up_sql
+            );
+        }
+        if name == "set not null" {
+            not_null_catalog(&server, trip).await;
+        } else {
+            trip.pool.close().await;
+        }
+    }
+}
+
+type ConstraintRow = (std::string::String, std::string::String, bool);
+
+/// `users.email`'s attnotnull and its CHECK and not-null constraints (name, kind, validated).
+async fn email_constraints(pool: &PgPool) -> (bool, Vec<ConstraintRow>) {
+    let not_null: bool = sqlx::query_scalar(
+        "SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let constraints: Vec<ConstraintRow> = sqlx::query_as(
+        "SELECT conname::text, contype::text, convalidated FROM pg_constraint \
+         WHERE conrelid = 'users'::regclass AND contype IN ('c', 'n') \
+         AND conkey = ARRAY[(SELECT attnum FROM pg_attribute \
+                             WHERE attrelid = 'users'::regclass AND attname = 'email')] \
+         ORDER BY 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    (not_null, constraints)
+}
+
+/// After the NOT NULL round trip: the column is NOT NULL with no CHECK left; on 18 through one
+/// validated not-null constraint with the name the migration gave it (16 and 17 have no
+/// not-null constraints in pg_constraint). After the down, neither remains.
+async fn not_null_catalog(server: &embedded_pg::EmbeddedPostgres, trip: Trip) {
+    let v = &server.version;
+    let (not_null, constraints) = email_constraints(&trip.pool).await;
+    assert!(not_null, "PostgreSQL {v}: email is not NOT NULL");
+    let want: Vec<ConstraintRow> = if server.major >= 18 {
+        vec![("users_email_not_null".into(), "n".into(), true)]
+    } else {
+        vec![]
+    };
+    assert_eq!(constraints, want, "PostgreSQL {v}");
+    trip.migrator
+        .rollback_to(&trip.pool, 1)
+        .await
+        .expect("0002 down again");
+    same(
+        &trip.source,
+        &introspect(&trip.pool).await,
+        "after the second down",
+    );
+    let (not_null, constraints) = email_constraints(&trip.pool).await;
+    assert!(
+        !not_null,
+        "PostgreSQL {v}: email still NOT NULL after the down"
+    );
+    assert!(constraints.is_empty(), "PostgreSQL {v}: {constraints:?}");
+    trip.pool.close().await;
+}
+
+#[tokio::test]
+async fn safe_forms_on_postgres_16() {
+    safe_forms_on(16).await;
+}
+
+#[tokio::test]
+async fn safe_forms_on_postgres_17() {
+    safe_forms_on(17).await;
+}
+
+#[tokio::test]
+async fn safe_forms_on_postgres_18() {
+    safe_forms_on(18).await;
 }

@@ -166,6 +166,11 @@ fn postgres_safe_action(c: &Change, target: &Target) -> Option<String> {
                 "ADD CONSTRAINT .. NOT VALID, then VALIDATE CONSTRAINT in its own transaction"
             }
             AlterColumn { from, to, .. }
+                if from.nullable && !to.nullable && target.not_null_not_valid() =>
+            {
+                "ADD CONSTRAINT .. NOT NULL .. NOT VALID, then VALIDATE CONSTRAINT (no scan under a write lock)"
+            }
+            AlterColumn { from, to, .. }
                 if from.nullable && !to.nullable && target.check_proves_not_null() =>
             {
                 "CHECK (.. IS NOT NULL) NOT VALID, VALIDATE, then SET NOT NULL without a scan"

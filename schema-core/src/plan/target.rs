@@ -47,6 +47,13 @@ impl Target {
         self.postgres_version >= 12
     }
 
+    /// PostgreSQL 18+: `ADD CONSTRAINT c NOT NULL col NOT VALID`, then `VALIDATE CONSTRAINT c`
+    /// (a scan under `SHARE UPDATE EXCLUSIVE`), makes a column `NOT NULL` without the
+    /// temporary CHECK.
+    pub fn not_null_not_valid(&self) -> bool {
+        self.postgres_version >= 18
+    }
+
     pub fn add_value_in_transaction(&self) -> bool {
         self.postgres_version >= 12
     }

@@ -302,6 +302,8 @@ fn alter_column(ctx: &RenderContext, table: &str, from: &Column, to: &Column) ->
         }
         if to.nullable {
             out.push(a("DROP NOT NULL".into()));
+        } else if ctx.target.not_null_not_valid() && !ctx.new_tables.contains(table) {
+            out.extend(safe::not_null_not_valid(table, &to.name));
         } else if ctx.target.check_proves_not_null() && !ctx.new_tables.contains(table) {
             out.extend(safe::set_not_null(table, &to.name));
         } else {

@@ -7,8 +7,11 @@
 //!   `ADD CONSTRAINT .. USING INDEX` (a brief lock, no build);
 //! - foreign keys and checks: `ADD CONSTRAINT .. NOT VALID`, then `VALIDATE CONSTRAINT`, which
 //!   scans under `SHARE UPDATE EXCLUSIVE` (reads and writes go on) in its own transaction;
-//! - `SET NOT NULL` (PostgreSQL 12+): a `CHECK (col IS NOT NULL) NOT VALID`, validated, proves
+//! - `SET NOT NULL` (PostgreSQL 12-17): a `CHECK (col IS NOT NULL) NOT VALID`, validated, proves
 //!   the column holds no NULL, so `SET NOT NULL` skips its scan; the check is dropped after.
+//!   PostgreSQL 18+: `ADD CONSTRAINT .. NOT NULL col NOT VALID` (no scan; new rows are checked
+//!   at once), then `VALIDATE CONSTRAINT` (the scan, under `SHARE UPDATE EXCLUSIVE`): the
+//!   column ends up `NOT NULL` with one brief `ACCESS EXCLUSIVE` lock instead of three.
 //!
 //! Every statement here needs its own transaction, so the file that holds one runs with
 //! `-- schema:no-transaction` (each statement commits on its own; the runner records progress
@@ -99,6 +102,27 @@ pub(super) fn set_not_null(table: &str, column: &str) -> Vec<String> {
     ));
     out.push(alter(table, &format!("DROP CONSTRAINT {}", q(&check))));
     out
+}
+
+/// PostgreSQL 18+: a named `NOT NULL .. NOT VALID` constraint, then validated. Checked on
+/// PostgreSQL 18.4: the `ADD` takes `ACCESS EXCLUSIVE` without scanning (4 ms on 1M rows) and
+/// already rejects new NULLs; `VALIDATE` scans under `SHARE UPDATE EXCLUSIVE` (writes go on)
+/// and fails with the constraint left NOT VALID if a row holds NULL; afterwards the column is
+/// `NOT NULL` like one after `SET NOT NULL` (`attnotnull`, a validated `contype = 'n'`
+/// constraint of this name), and `ALTER COLUMN .. DROP NOT NULL` removes the constraint.
+pub(super) fn not_null_not_valid(table: &str, column: &str) -> Vec<String> {
+    let name = naming::fit(&format!("{table}_{column}_not_null"), D);
+    vec![
+        alter(
+            table,
+            &format!(
+                "ADD CONSTRAINT {} NOT NULL {} NOT VALID",
+                q(&name),
+                q(column)
+            ),
+        ),
+        validate(table, &name),
+    ]
 }
 
 /// Statements that must run outside a transaction block, or in their own transaction.

@@ -422,15 +422,23 @@ fn set_not_null(table: &str, to: &Column, ctx: &RiskContext) -> Risk {
     };
     let base = Risk::new(NeedsCare, "").hazards(&[FailsOnExistingData, Lock, BreaksOldApp]);
     match ctx.dialect {
+        Dialect::Postgres if ctx.target.not_null_not_valid() => Risk {
+            reason: format!("{fill}NOT NULL fails if a row holds NULL and, as a plain SET NOT NULL, scans {table} under ACCESS EXCLUSIVE; the old app version may still write NULL"),
+            ..base
+        }
+        .lock(AEL)
+        .instead(format!(
+            "ADD CONSTRAINT .. NOT NULL {} NOT VALID (brief lock, no scan), then VALIDATE CONSTRAINT (scans under SHARE UPDATE EXCLUSIVE; PostgreSQL 18+) (generated)",
+            to.name
+        )),
         Dialect::Postgres if ctx.target.check_proves_not_null() => Risk {
             reason: format!("{fill}SET NOT NULL fails if a row holds NULL and, alone, scans {table} under ACCESS EXCLUSIVE; the old app version may still write NULL"),
             ..base
         }
         .lock(AEL)
         .instead(format!(
-            "CHECK ({} IS NOT NULL) NOT VALID, VALIDATE (SHARE UPDATE EXCLUSIVE), then SET NOT NULL without a scan (generated){}",
-            to.name,
-            if ctx.target.postgres_version >= 18 { "; PostgreSQL 18 also has NOT NULL .. NOT VALID" } else { "" }
+            "CHECK ({} IS NOT NULL) NOT VALID, VALIDATE (SHARE UPDATE EXCLUSIVE), then SET NOT NULL without a scan (generated)",
+            to.name
         )),
         Dialect::Postgres => Risk {
             reason: format!("{fill}SET NOT NULL scans {table} under ACCESS EXCLUSIVE: PostgreSQL {} has no scan-free path (a CHECK proves NOT NULL from 12 on); fails if a row holds NULL", ctx.target.postgres_version),
