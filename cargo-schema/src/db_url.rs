@@ -17,42 +17,13 @@ pub fn dialect_of_url(url: &str) -> Option<Dialect> {
 /// library hide the same things.
 pub use schema_runtime::migrator::redact;
 
-/// `url` with its database path replaced by `name`, query string kept.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[after_scheme..].find('/').map(|i| i + after_scheme);
-    let host = match path_start {
-        Some(i) => &base[..i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{host}/{name}?{q}"),
-        None => format!("{host}/{name}"),
-    }
-}
+/// `url` with its database replaced by `name`, query string kept: the runtime's, which the
+/// test suite's throwaway databases use too.
+pub use schema_runtime::migrator::with_database;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scratch_url_replaces_only_the_database() {
-        assert_eq!(
-            with_database(
-                "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
-                "s1"
-            ),
-            "postgres://postgres@127.0.0.1:5432/s1?sslmode=disable"
-        );
-        assert_eq!(
-            with_database("postgres://localhost", "s1"),
-            "postgres://localhost/s1"
-        );
-    }
 
     #[test]
     fn passwords_are_redacted() {

@@ -190,24 +190,9 @@ async fn sweep_mysql(conn: &mut MySqlConnection) {
     }
 }
 
-/// `scheme://user@host:port/old?params` -> `scheme://user@host:port/new?params`.
-pub fn replace_database(url: &str, database: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[authority_start..]
-        .find('/')
-        .map(|i| authority_start + i)
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{}", &base[..path_start], database);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
+/// `scheme://user@host:port/old?params` -> `scheme://user@host:port/new?params`: the runtime's
+/// URL surgery, the one the CLI's scratch databases use too.
+pub use schema_runtime::migrator::with_database as replace_database;
 
 impl Drop for TestDb {
     fn drop(&mut self) {
@@ -266,19 +251,6 @@ async fn drop_database(server: Server, admin: &str, name: &str) -> Result<(), St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn replaces_database_in_urls() {
-        assert_eq!(
-            replace_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            replace_database("mysql://root@127.0.0.1:3306/mysql?ssl-mode=disabled", "y"),
-            "mysql://root@127.0.0.1:3306/y?ssl-mode=disabled"
-        );
-        assert_eq!(replace_database("postgres://h", "z"), "postgres://h/z");
-    }
 
     #[test]
     fn orphan_detection_reads_the_pid() {

@@ -35,6 +35,7 @@ mod report;
 mod run;
 #[cfg(feature = "_db")]
 pub(crate) mod session;
+mod url;
 
 pub use error::{MigrateError, StatementFailure};
 pub use options::{
@@ -47,6 +48,7 @@ pub use report::{
     Applied, AppliedMigration, Direction, MigrationState, MigrationStatus, Plan, PlannedMigration,
     Problem, Report, StatusReport,
 };
+pub use url::with_database;
 
 #[cfg(feature = "_db")]
 use run::Goal;
