@@ -111,9 +111,7 @@ pub fn table(name: &str) -> Tbl {
 #[derive(Clone, Debug)]
 pub struct Tbl(pub TableDecl);
 
-fn names(cols: &[&str]) -> Vec<String> {
-    cols.iter().map(|c| c.to_string()).collect()
-}
+use model::strings as names;
 
 impl Tbl {
     pub fn col(mut self, c: Col) -> Self {
@@ -215,5 +213,192 @@ pub fn decls(enums: Vec<EnumDecl>, tables: Vec<Tbl>) -> Declarations {
     Declarations {
         enums,
         tables: tables.into_iter().map(|t| t.0).collect(),
+    }
+}
+
+/// Builders for the schema model introspection returns, for tests that compare a live
+/// database with the model they expect; and the tables of the introspection tests' DDL
+/// (`tests/tests/introspect_*.rs`) that read the same on every dialect.
+pub mod model {
+    use schema_core::model::{
+        Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Table, Unique,
+    };
+
+    pub fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// A column that is not auto-incrementing.
+    pub fn column(name: &str, ty: &str, nullable: bool, default: Option<&str>) -> Column {
+        Column {
+            name: name.into(),
+            ty: ty.into(),
+            nullable,
+            default: default.map(Into::into),
+            auto_increment: false,
+        }
+    }
+
+    /// A NOT NULL auto-incrementing column without a default (identity, rowid alias,
+    /// `AUTO_INCREMENT`).
+    pub fn auto_column(name: &str, ty: &str) -> Column {
+        Column {
+            auto_increment: true,
+            ..column(name, ty, false, None)
+        }
+    }
+
+    /// A table with `columns` and no keys, indexes or checks.
+    pub fn empty_table(name: &str, columns: Vec<Column>) -> Table {
+        Table {
+            name: name.into(),
+            columns,
+            primary_key: None,
+            uniques: vec![],
+            indexes: vec![],
+            foreign_keys: vec![],
+            checks: vec![],
+        }
+    }
+
+    pub fn primary_key(name: &str, columns: &[&str]) -> Option<PrimaryKey> {
+        Some(PrimaryKey {
+            name: name.into(),
+            columns: strings(columns),
+        })
+    }
+
+    pub fn unique(name: &str, columns: &[&str]) -> Unique {
+        Unique {
+            name: name.into(),
+            columns: strings(columns),
+        }
+    }
+
+    /// A plain index: not unique, not partial.
+    pub fn index(name: &str, columns: &[&str]) -> Index {
+        Index {
+            name: name.into(),
+            columns: strings(columns),
+            unique: false,
+            predicate: None,
+        }
+    }
+
+    pub fn foreign_key(
+        name: &str,
+        columns: &[&str],
+        ref_table: &str,
+        ref_columns: &[&str],
+        on_delete: FkAction,
+        on_update: FkAction,
+    ) -> ForeignKey {
+        ForeignKey {
+            name: name.into(),
+            columns: strings(columns),
+            ref_table: ref_table.into(),
+            ref_columns: strings(ref_columns),
+            on_delete,
+            on_update,
+        }
+    }
+
+    pub fn check(name: &str, expr: &str) -> Check {
+        Check {
+            name: name.into(),
+            expr: expr.into(),
+        }
+    }
+
+    /// `orgs` of the introspection tests' users DDL: `id` (auto-incrementing `id_ty`, primary
+    /// key `orgs_pkey`) and `name varchar(100) NOT NULL`.
+    pub fn orgs(id_ty: &str) -> Table {
+        let mut orgs = empty_table(
+            "orgs",
+            vec![
+                auto_column("id", id_ty),
+                column("name", "varchar(100)", false, None),
+            ],
+        );
+        orgs.primary_key = primary_key("orgs_pkey", &["id"]);
+        orgs
+    }
+
+    /// `users` of the introspection tests' users DDL with its keys and indexes added to its
+    /// `columns`: primary key `users_pkey (id)`; unique `users_email_key (email)` and
+    /// `users_org_id_email_key (org_id, email)`; indexes `users_created_at_idx (created_at)`,
+    /// `users_org_id_created_at_idx (org_id, created_at)` and, with `live_email_index`, the
+    /// partial unique `users_live_email_idx (email) WHERE display_name IS NOT NULL`; foreign key
+    /// `users_org_id_fkey (org_id) -> orgs (id)` ON DELETE CASCADE, ON UPDATE `on_update`.
+    /// Checks differ by dialect: the caller adds them.
+    pub fn users(columns: Vec<Column>, on_update: FkAction, live_email_index: bool) -> Table {
+        let mut users = empty_table("users", columns);
+        users.primary_key = primary_key("users_pkey", &["id"]);
+        users.uniques = vec![
+            unique("users_email_key", &["email"]),
+            unique("users_org_id_email_key", &["org_id", "email"]),
+        ];
+        users.indexes = vec![index("users_created_at_idx", &["created_at"])];
+        if live_email_index {
+            users.indexes.push(Index {
+                unique: true,
+                predicate: Some("display_name IS NOT NULL".into()),
+                ..index("users_live_email_idx", &["email"])
+            });
+        }
+        users.indexes.push(index(
+            "users_org_id_created_at_idx",
+            &["org_id", "created_at"],
+        ));
+        users.foreign_keys = vec![foreign_key(
+            "users_org_id_fkey",
+            &["org_id"],
+            "orgs",
+            &["id"],
+            FkAction::Cascade,
+            on_update,
+        )];
+        users
+    }
+
+    /// `"select"` of the introspection tests' odd-names DDL: `"from"` and `"order"` (integer,
+    /// primary key `select_pkey`), `"Mixed Case" text`, index `select_order_idx ("order")` and
+    /// the check `"order" IN (1, 2)` named `check_name`.
+    pub fn select(check_name: &str) -> Table {
+        let mut select = empty_table(
+            "select",
+            vec![
+                column("from", "integer", false, None),
+                column("order", "integer", false, None),
+                column("Mixed Case", "text", true, None),
+            ],
+        );
+        select.primary_key = primary_key("select_pkey", &["from", "order"]);
+        select.indexes = vec![index("select_order_idx", &["order"])];
+        select.checks = vec![check(check_name, "\"order\" IN (1, 2)")];
+        select
+    }
+
+    /// `categories` of the introspection tests' odd-names DDL: `id integer` (primary key
+    /// `categories_pkey`) and `parent_id integer` referencing it ON DELETE SET NULL
+    /// (`categories_parent_id_fkey`).
+    pub fn categories() -> Table {
+        let mut categories = empty_table(
+            "categories",
+            vec![
+                column("id", "integer", false, None),
+                column("parent_id", "integer", true, None),
+            ],
+        );
+        categories.primary_key = primary_key("categories_pkey", &["id"]);
+        categories.foreign_keys = vec![foreign_key(
+            "categories_parent_id_fkey",
+            &["parent_id"],
+            "categories",
+            &["id"],
+            FkAction::SetNull,
+            FkAction::NoAction,
+        )];
+        categories
     }
 }

@@ -1,38 +1,11 @@
 //! Hand-written MySQL/MariaDB DDL, introspected, compared with a hand-built model.
 
-use schema_core::model::{
-    Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, Unique,
-};
+use schema_core::model::{FkAction, Schema};
 use schema_core::Dialect;
 use schema_runtime::introspect;
+use schema_tests::build::model::{auto_column, check, column, orgs, users};
 use schema_tests::testdb;
 use sqlx::{AssertSqlSafe, MySqlPool};
-
-fn column(name: &str, ty: &str, nullable: bool, default: Option<&str>) -> Column {
-    Column {
-        name: name.into(),
-        ty: ty.into(),
-        nullable,
-        default: default.map(Into::into),
-        auto_increment: false,
-    }
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn empty_table(name: &str, columns: Vec<Column>) -> Table {
-    Table {
-        name: name.into(),
-        columns,
-        primary_key: None,
-        uniques: vec![],
-        indexes: vec![],
-        foreign_keys: vec![],
-        checks: vec![],
-    }
-}
 
 const DDL: &str = r#"
 CREATE TABLE `orgs` (
@@ -82,27 +55,9 @@ async fn types_defaults_keys_indexes_checks_and_enums() {
     pool.close().await;
 
     let mut want = Schema::empty(Dialect::Mysql);
-    let mut orgs = empty_table(
-        "orgs",
+    let mut users = users(
         vec![
-            Column {
-                auto_increment: true,
-                ..column("id", "bigint", false, None)
-            },
-            column("name", "varchar(100)", false, None),
-        ],
-    );
-    orgs.primary_key = Some(PrimaryKey {
-        name: "orgs_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    let mut users = empty_table(
-        "users",
-        vec![
-            Column {
-                auto_increment: true,
-                ..column("id", "bigint", false, None)
-            },
+            auto_column("id", "bigint"),
             column("email", "varchar(255)", false, None),
             column("display_name", "varchar(255)", true, None),
             column("org_id", "bigint", false, None),
@@ -121,48 +76,11 @@ async fn types_defaults_keys_indexes_checks_and_enums() {
             column("active", "boolean", false, Some("true")),
             column("meta", "json", true, None),
         ],
+        FkAction::NoAction,
+        false, // MySQL has no partial indexes
     );
-    users.primary_key = Some(PrimaryKey {
-        name: "users_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    users.uniques = vec![
-        Unique {
-            name: "users_email_key".into(),
-            columns: strings(&["email"]),
-        },
-        Unique {
-            name: "users_org_id_email_key".into(),
-            columns: strings(&["org_id", "email"]),
-        },
-    ];
-    users.indexes = vec![
-        Index {
-            name: "users_created_at_idx".into(),
-            columns: strings(&["created_at"]),
-            unique: false,
-            predicate: None,
-        },
-        Index {
-            name: "users_org_id_created_at_idx".into(),
-            columns: strings(&["org_id", "created_at"]),
-            unique: false,
-            predicate: None,
-        },
-    ];
-    users.foreign_keys = vec![ForeignKey {
-        name: "users_org_id_fkey".into(),
-        columns: strings(&["org_id"]),
-        ref_table: "orgs".into(),
-        ref_columns: strings(&["id"]),
-        on_delete: FkAction::Cascade,
-        on_update: FkAction::NoAction,
-    }];
-    users.checks = vec![Check {
-        name: "users_age_ok".into(),
-        expr: "age >= 0 AND age < 200".into(),
-    }];
-    want.tables.insert("orgs".into(), orgs);
+    users.checks = vec![check("users_age_ok", "age >= 0 AND age < 200")];
+    want.tables.insert("orgs".into(), orgs("bigint"));
     want.tables.insert("users".into(), users);
     assert_eq!(schema, want);
 }

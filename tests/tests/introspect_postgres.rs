@@ -1,38 +1,13 @@
 //! Hand-written PostgreSQL DDL, introspected, compared with a hand-built model.
 
-use schema_core::model::{
-    Check, Column, Enum, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, Unique,
-};
+use schema_core::model::{Enum, FkAction, Schema};
 use schema_core::Dialect;
 use schema_runtime::introspect;
+use schema_tests::build::model::{
+    auto_column, categories, check, column, empty_table, orgs, select, strings, users,
+};
 use schema_tests::testdb;
 use sqlx::{AssertSqlSafe, PgPool};
-
-fn column(name: &str, ty: &str, nullable: bool, default: Option<&str>) -> Column {
-    Column {
-        name: name.into(),
-        ty: ty.into(),
-        nullable,
-        default: default.map(Into::into),
-        auto_increment: false,
-    }
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn empty_table(name: &str, columns: Vec<Column>) -> Table {
-    Table {
-        name: name.into(),
-        columns,
-        primary_key: None,
-        uniques: vec![],
-        indexes: vec![],
-        foreign_keys: vec![],
-        checks: vec![],
-    }
-}
 
 async fn introspect_ddl(ddl: &str) -> Option<Schema> {
     let db = testdb::postgres().await?;
@@ -102,27 +77,9 @@ async fn types_defaults_keys_indexes_checks_and_enums() {
             values: strings(&["admin", "member", "read-only"]),
         },
     );
-    let mut orgs = empty_table(
-        "orgs",
+    let mut users = users(
         vec![
-            Column {
-                auto_increment: true,
-                ..column("id", "bigint", false, None)
-            },
-            column("name", "varchar(100)", false, None),
-        ],
-    );
-    orgs.primary_key = Some(PrimaryKey {
-        name: "orgs_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    let mut users = empty_table(
-        "users",
-        vec![
-            Column {
-                auto_increment: true,
-                ..column("id", "bigint", false, None)
-            },
+            auto_column("id", "bigint"),
             column("email", "text", false, None),
             column("display_name", "text", true, None),
             column("org_id", "bigint", false, None),
@@ -139,60 +96,14 @@ async fn types_defaults_keys_indexes_checks_and_enums() {
             column("active", "boolean", false, Some("true")),
             column("seen", "timestamp", true, Some("CURRENT_TIMESTAMP")),
         ],
+        FkAction::Restrict,
+        true, // the partial index users_live_email_idx
     );
-    users.primary_key = Some(PrimaryKey {
-        name: "users_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    users.uniques = vec![
-        Unique {
-            name: "users_email_key".into(),
-            columns: strings(&["email"]),
-        },
-        Unique {
-            name: "users_org_id_email_key".into(),
-            columns: strings(&["org_id", "email"]),
-        },
-    ];
-    users.indexes = vec![
-        Index {
-            name: "users_created_at_idx".into(),
-            columns: strings(&["created_at"]),
-            unique: false,
-            predicate: None,
-        },
-        Index {
-            name: "users_live_email_idx".into(),
-            columns: strings(&["email"]),
-            unique: true,
-            predicate: Some("display_name IS NOT NULL".into()),
-        },
-        Index {
-            name: "users_org_id_created_at_idx".into(),
-            columns: strings(&["org_id", "created_at"]),
-            unique: false,
-            predicate: None,
-        },
-    ];
-    users.foreign_keys = vec![ForeignKey {
-        name: "users_org_id_fkey".into(),
-        columns: strings(&["org_id"]),
-        ref_table: "orgs".into(),
-        ref_columns: strings(&["id"]),
-        on_delete: FkAction::Cascade,
-        on_update: FkAction::Restrict,
-    }];
     users.checks = vec![
-        Check {
-            name: "users_age_ok".into(),
-            expr: "age >= 0 AND age < 200".into(),
-        },
-        Check {
-            name: "users_type_check".into(),
-            expr: "\"type\" IN ('a', 'b')".into(),
-        },
+        check("users_age_ok", "age >= 0 AND age < 200"),
+        check("users_type_check", "\"type\" IN ('a', 'b')"),
     ];
-    want.tables.insert("orgs".into(), orgs);
+    want.tables.insert("orgs".into(), orgs("bigint"));
     want.tables.insert("users".into(), users);
     assert_eq!(schema, want);
 }
@@ -226,50 +137,10 @@ async fn reserved_words_composite_keys_self_references_and_long_names() {
     assert_eq!(long_col.len(), 63);
 
     let mut want = Schema::empty(Dialect::Postgres);
-    let mut select = empty_table(
-        "select",
-        vec![
-            column("from", "integer", false, None),
-            column("order", "integer", false, None),
-            column("Mixed Case", "text", true, None),
-        ],
-    );
-    select.primary_key = Some(PrimaryKey {
-        name: "select_pkey".into(),
-        columns: strings(&["from", "order"]),
-    });
-    select.indexes = vec![Index {
-        name: "select_order_idx".into(),
-        columns: strings(&["order"]),
-        unique: false,
-        predicate: None,
-    }];
-    select.checks = vec![Check {
-        name: "select_order_check".into(),
-        expr: "\"order\" IN (1, 2)".into(),
-    }];
-    let mut categories = empty_table(
-        "categories",
-        vec![
-            column("id", "integer", false, None),
-            column("parent_id", "integer", true, None),
-        ],
-    );
-    categories.primary_key = Some(PrimaryKey {
-        name: "categories_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    categories.foreign_keys = vec![ForeignKey {
-        name: "categories_parent_id_fkey".into(),
-        columns: strings(&["parent_id"]),
-        ref_table: "categories".into(),
-        ref_columns: strings(&["id"]),
-        on_delete: FkAction::SetNull,
-        on_update: FkAction::NoAction,
-    }];
     let long_table = empty_table(long, vec![column(long_col, "integer", false, Some("7"))]);
-    want.tables.insert("select".into(), select);
-    want.tables.insert("categories".into(), categories);
+    want.tables
+        .insert("select".into(), select("select_order_check"));
+    want.tables.insert("categories".into(), categories());
     want.tables.insert(long.into(), long_table);
     assert_eq!(schema, want);
 }

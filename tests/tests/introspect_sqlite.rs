@@ -1,38 +1,13 @@
 //! Hand-written SQLite DDL, introspected, compared with a hand-built model.
 
-use schema_core::model::{
-    Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, Unique,
-};
+use schema_core::model::{FkAction, Schema};
 use schema_core::Dialect;
 use schema_runtime::introspect;
+use schema_tests::build::model::{
+    categories, check, column, empty_table, orgs, select, strings, unique, users,
+};
 use schema_tests::testdb;
 use sqlx::{AssertSqlSafe, SqlitePool};
-
-fn column(name: &str, ty: &str, nullable: bool, default: Option<&str>) -> Column {
-    Column {
-        name: name.into(),
-        ty: ty.into(),
-        nullable,
-        default: default.map(Into::into),
-        auto_increment: false,
-    }
-}
-
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn empty_table(name: &str, columns: Vec<Column>) -> Table {
-    Table {
-        name: name.into(),
-        columns,
-        primary_key: None,
-        uniques: vec![],
-        indexes: vec![],
-        foreign_keys: vec![],
-        checks: vec![],
-    }
-}
 
 async fn introspect_ddl(ddl: &str) -> Schema {
     let db = testdb::sqlite();
@@ -85,22 +60,7 @@ async fn types_defaults_keys_indexes_checks() {
     let schema = introspect_ddl(USERS_DDL).await;
 
     let mut want = Schema::empty(Dialect::Sqlite);
-    let mut orgs = empty_table(
-        "orgs",
-        vec![
-            Column {
-                auto_increment: true,
-                ..column("id", "integer", false, None)
-            },
-            column("name", "varchar(100)", false, None),
-        ],
-    );
-    orgs.primary_key = Some(PrimaryKey {
-        name: "orgs_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    let mut users = empty_table(
-        "users",
+    let mut users = users(
         vec![
             column("id", "bigint", false, None),
             column("email", "text", false, None),
@@ -116,60 +76,17 @@ async fn types_defaults_keys_indexes_checks() {
             column("active", "boolean", false, Some("true")),
             column("blob", "blob", true, None),
         ],
+        FkAction::Restrict,
+        true, // the partial index users_live_email_idx
     );
-    users.primary_key = Some(PrimaryKey {
-        name: "users_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    users.uniques = vec![
-        Unique {
-            name: "users_email_key".into(),
-            columns: strings(&["email"]),
-        },
-        Unique {
-            name: "users_org_id_email_key".into(),
-            columns: strings(&["org_id", "email"]),
-        },
-    ];
-    users.indexes = vec![
-        Index {
-            name: "users_created_at_idx".into(),
-            columns: strings(&["created_at"]),
-            unique: false,
-            predicate: None,
-        },
-        Index {
-            name: "users_live_email_idx".into(),
-            columns: strings(&["email"]),
-            unique: true,
-            predicate: Some("display_name IS NOT NULL".into()),
-        },
-        Index {
-            name: "users_org_id_created_at_idx".into(),
-            columns: strings(&["org_id", "created_at"]),
-            unique: false,
-            predicate: None,
-        },
-    ];
-    users.foreign_keys = vec![ForeignKey {
-        name: "users_org_id_fkey".into(),
-        columns: strings(&["org_id"]),
-        ref_table: "orgs".into(),
-        ref_columns: strings(&["id"]),
-        on_delete: FkAction::Cascade,
-        on_update: FkAction::Restrict,
-    }];
     users.checks = vec![
-        Check {
-            name: "users_age_ok".into(),
-            expr: "age >= 0 AND age < 200".into(),
-        },
-        Check {
-            name: "users_role_check".into(),
-            expr: "role IN ('admin', 'member', 'read-only')".into(),
-        },
+        check("users_age_ok", "age >= 0 AND age < 200"),
+        check(
+            "users_role_check",
+            "role IN ('admin', 'member', 'read-only')",
+        ),
     ];
-    want.tables.insert("orgs".into(), orgs);
+    want.tables.insert("orgs".into(), orgs("integer"));
     want.tables.insert("users".into(), users);
     assert_eq!(schema, want);
 }
@@ -199,54 +116,11 @@ async fn unnamed_constraints_get_default_names_and_odd_names_survive() {
     let long = "a_table_with_a_name_much_longer_than_postgres_would_ever_allow_for_an_identifier";
 
     let mut want = Schema::empty(Dialect::Sqlite);
-    let mut select = empty_table(
-        "select",
-        vec![
-            column("from", "integer", false, None),
-            column("order", "integer", false, None),
-            column("Mixed Case", "text", true, None),
-        ],
-    );
-    select.primary_key = Some(PrimaryKey {
-        name: "select_pkey".into(),
-        columns: strings(&["from", "order"]),
-    });
-    select.indexes = vec![Index {
-        name: "select_order_idx".into(),
-        columns: strings(&["order"]),
-        unique: false,
-        predicate: None,
-    }];
-    select.checks = vec![Check {
-        name: "select_check".into(),
-        expr: "\"order\" IN (1, 2)".into(),
-    }];
-    let mut categories = empty_table(
-        "categories",
-        vec![
-            // A rowid alias: never NULL, though the text does not say NOT NULL.
-            column("id", "integer", false, None),
-            column("parent_id", "integer", true, None),
-            column("code", "text", true, None),
-        ],
-    );
-    categories.primary_key = Some(PrimaryKey {
-        name: "categories_pkey".into(),
-        columns: strings(&["id"]),
-    });
-    categories.uniques = vec![Unique {
-        name: "categories_code_key".into(),
-        columns: strings(&["code"]),
-    }];
-    categories.foreign_keys = vec![ForeignKey {
-        name: "categories_parent_id_fkey".into(),
-        columns: strings(&["parent_id"]),
-        ref_table: "categories".into(),
-        ref_columns: strings(&["id"]),
-        on_delete: FkAction::SetNull,
-        on_update: FkAction::NoAction,
-    }];
-    want.tables.insert("select".into(), select);
+    // A rowid alias (`categories.id`) is never NULL, though the text does not say NOT NULL.
+    let mut categories = categories();
+    categories.columns.push(column("code", "text", true, None));
+    categories.uniques = vec![unique("categories_code_key", &["code"])];
+    want.tables.insert("select".into(), select("select_check"));
     want.tables.insert("categories".into(), categories);
     want.tables.insert(
         long.into(),
