@@ -1,6 +1,6 @@
-//! `verify`: every generated migration that makes a change needing an acknowledgement
-//! (destructive, or a PostgreSQL table rewrite) carries the `-- schema:accept <change>` line
-//! for it. The changes are re-derived from the generated text itself: the renderer writes
+//! `verify`: every generated migration file (up or down) with a step needing an
+//! acknowledgement (destructive, or a PostgreSQL table rewrite) carries the
+//! `-- schema:accept <change>` line for it. The changes are re-derived from the generated text itself: the renderer writes
 //! `--   requires: -- schema:accept <change>` under each such step, and the text is protected by
 //! the checksum the snapshot chain records, so neither line can silently go away.
 
@@ -10,6 +10,15 @@ use crate::problem::Problem;
 use schema_core::migrations::accepted;
 use schema_core::render::REQUIRES_ACCEPT;
 use schema_core::snapshot::{MigrationKind, Snapshot};
+
+/// The acknowledgements the steps of `sql` require that it does not carry.
+fn unacknowledged(sql: &str) -> Vec<String> {
+    let present = accepted(sql);
+    required(sql)
+        .into_iter()
+        .filter(|k| !present.contains(k))
+        .collect()
+}
 
 /// The acknowledgements the steps of `sql` require.
 pub fn required(sql: &str) -> Vec<String> {
@@ -29,18 +38,16 @@ pub fn check(snapshot: &Snapshot, folder: &Folder) -> Vec<Problem> {
         .iter()
         .filter(|e| e.kind == MigrationKind::Generated)
     {
-        let Some(up) = folder
-            .find(entry.version, &entry.name)
-            .and_then(|m| m.up.as_ref())
-        else {
+        let Some(migration) = folder.find(entry.version, &entry.name) else {
             continue;
         };
-        let present = accepted(&up.text);
-        for key in required(&up.text) {
-            if present.contains(&key) {
-                continue;
-            }
-            let file = display_path(&up.path);
+        for (file, key) in migration
+            .up
+            .iter()
+            .chain(&migration.down)
+            .flat_map(|f| unacknowledged(&f.text).into_iter().map(move |k| (f, k)))
+        {
+            let file = display_path(&file.path);
             problems.push(Problem::new(
                 "missing_accept",
                 format!("{file} makes the change `{key}`, which needs an acknowledgement, but has no `-- schema:accept {key}` line"),

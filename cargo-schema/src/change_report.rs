@@ -3,18 +3,19 @@
 //! acknowledged changes.
 
 use crate::output::{Output, BOLD};
-use schema_core::generate::ChangeReport;
+use schema_core::generate::{ChangeReport, Generated};
 use schema_core::migrations::ACCEPT;
 use serde_json::{json, Value};
 
-/// The changes `generate` refuses unless acknowledged, that `accepted` does not acknowledge.
+/// The changes (or rollback steps) `generate` refuses unless acknowledged, that `accepted`
+/// does not acknowledge.
 pub fn unacknowledged<'a>(
-    changes: &'a [ChangeReport],
+    changes: impl IntoIterator<Item = &'a ChangeReport>,
     accepted: &[String],
     allow_all: bool,
 ) -> Vec<&'a ChangeReport> {
     changes
-        .iter()
+        .into_iter()
         .filter(|c| {
             c.risk
                 .accept
@@ -46,12 +47,15 @@ pub fn with_accept_lines(sql: &str, changes: &[ChangeReport]) -> String {
 }
 
 /// The change table on stdout: one line per change (what, risk, why, what the migration does
-/// about it). `which` names the package and target: `blog (sqlite)`.
-pub fn print_changes(out: &mut Output, which: &str, changes: &[ChangeReport]) {
+/// about it), then the down file's steps that need an acknowledgement of their own, marked
+/// `rollback:`. `which` names the package and target: `blog (sqlite)`.
+pub fn print_changes(out: &mut Output, which: &str, generated: &Generated) {
+    let changes = &generated.changes;
+    let rows = || changes.iter().chain(&generated.rollback);
     let width = |f: fn(&ChangeReport) -> usize, title: &str| {
-        changes.iter().map(f).max().unwrap_or(0).max(title.len())
+        rows().map(f).max().unwrap_or(0).max(title.len())
     };
-    let w_change = width(|c| c.summary.len(), "CHANGE");
+    let w_change = width(|c| c.summary.len() + ROLLBACK.len(), "CHANGE");
     let w_risk = width(|c| c.risk.level.as_str().len(), "RISK");
     out.line(format!(
         "{BOLD}{which}: {} change(s){BOLD:#}",
@@ -70,7 +74,19 @@ pub fn print_changes(out: &mut Output, which: &str, changes: &[ChangeReport]) {
             did(change)
         ));
     }
+    for step in &generated.rollback {
+        out.line(format!(
+            "  {:<w_change$}  {:<w_risk$}  {} -> {}",
+            format!("{ROLLBACK}{}", step.summary),
+            step.risk.level.as_str(),
+            step.risk.reason,
+            did(step)
+        ));
+    }
 }
+
+/// Before a down-file step in the change table.
+const ROLLBACK: &str = "rollback: ";
 
 /// What the migration does about the change: its action, and the acknowledgement it needs.
 fn did(change: &ChangeReport) -> String {

@@ -24,11 +24,16 @@ pub struct Finding {
 /// (where `python3 -m venv bench/.work/venv && bench/.work/venv/bin/pip install squawk-cli`
 /// puts it). `None` when none of them runs.
 pub fn binary() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/.work/venv/bin/squawk");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let candidates = match std::env::var_os("SQUAWK") {
         // An explicit choice is the only one tried: a wrong $SQUAWK must not fall back silently.
         Some(path) => vec![PathBuf::from(path)],
-        None => vec![PathBuf::from("squawk"), venv],
+        // PATH, then where `.ci/run` and `bench/setup.sh` install it.
+        None => vec![
+            PathBuf::from("squawk"),
+            root.join("target/ci-venv/bin/squawk"),
+            root.join("bench/.work/venv/bin/squawk"),
+        ],
     };
     candidates.into_iter().find(|c| {
         Command::new(c)

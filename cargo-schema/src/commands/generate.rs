@@ -2,8 +2,10 @@
 //! migration (up and down files) and the updated snapshot. Changes that need an
 //! acknowledgement (destructive ones, and PostgreSQL type changes that rewrite the table) are
 //! refused unless acknowledged one by one with `--accept "<change>"` (or all at once with
-//! `--allow-destructive`); each acknowledgement is written into the migration as a
-//! `-- schema:accept <change>` line, which `verify` checks.
+//! `--allow-destructive`), and so are the down file's steps that need one of their own (the
+//! rollback of a widened type or of an added enum value rewrites the table); each
+//! acknowledgement is written into the file whose step needs it as a `-- schema:accept
+//! <change>` line, which `verify` checks.
 
 use crate::accept_edits;
 use crate::change_report::{changes_json, print_changes, unacknowledged, with_accept_lines};
@@ -106,7 +108,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         .iter()
         .filter(|o| {
             o.generated.as_ref().is_some_and(|g| {
-                !unacknowledged(&g.changes, &args.accept, args.allow_destructive).is_empty()
+                !unacknowledged(g.needing_accept(), &args.accept, args.allow_destructive).is_empty()
             })
         })
         .collect();
@@ -137,7 +139,7 @@ fn check_accepted_keys(accepted: &[String], outcomes: &[Outcome]) -> Result<(), 
     let keys: Vec<&str> = outcomes
         .iter()
         .filter_map(|o| o.generated.as_ref())
-        .flat_map(|g| &g.changes)
+        .flat_map(|g| g.needing_accept())
         .filter_map(|c| c.risk.accept.as_deref())
         .collect();
     for a in accepted {
@@ -167,16 +169,25 @@ fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
             continue;
         };
         let which = format!("{} ({})", outcome.package, outcome.target.dialect);
-        print_changes(out, &which, &generated.changes);
-        let waiting = unacknowledged(&generated.changes, &args.accept, args.allow_destructive);
+        print_changes(out, &which, generated);
+        let waiting = unacknowledged(
+            generated.needing_accept(),
+            &args.accept,
+            args.allow_destructive,
+        );
         out.diag(format!(
             "error: refused: {} change(s) for {} need an acknowledgement (destructive, or rewriting a table); nothing written",
             waiting.len(),
             outcome.target.dialect
         ));
         for change in &waiting {
+            let rollback = if generated.rollback.iter().any(|r| std::ptr::eq(r, *change)) {
+                "in the down migration: "
+            } else {
+                ""
+            };
             out.diag(format!(
-                "  - {} ({}): {}",
+                "  - {rollback}{} ({}): {}",
                 change.summary,
                 change.risk.level.as_str(),
                 change.risk.reason
@@ -195,6 +206,7 @@ fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
         targets.push(json!({
             "dialect": outcome.target.dialect.as_str(),
             "changes": changes_json(&generated.changes),
+            "rollback": changes_json(&generated.rollback),
             "needs_accept": waiting.iter().filter_map(|c| c.risk.accept.clone()).collect::<Vec<_>>(),
         }));
     }
@@ -254,11 +266,12 @@ fn write(
     let version = snapshot.next_version();
     let (up_name, down_name) = file_names(version, &slug);
     let up_sql = with_accept_lines(&generated.up_sql, &generated.changes);
+    let down_sql = with_accept_lines(&generated.down_sql, &generated.rollback);
     let up = target.migrations.join(&up_name);
     let down = target.migrations.join(&down_name);
     if args.dry_run {
-        print_changes(out, &which, &generated.changes);
-        for (path, sql) in [(&up, &up_sql), (&down, &generated.down_sql)] {
+        print_changes(out, &which, &generated);
+        for (path, sql) in [(&up, &up_sql), (&down, &down_sql)] {
             out.line(format!("-- would write {}", display_path(path)));
             out.line(sql.trim_end());
         }
@@ -269,26 +282,27 @@ fn write(
             "written": false,
             "migration": format!("{version:04}_{slug}"),
             "up_sql": up_sql,
-            "down_sql": generated.down_sql,
+            "down_sql": down_sql,
             "changes": changes_json(&generated.changes),
+            "rollback": changes_json(&generated.rollback),
         }));
     }
     write_atomically(&up, &up_sql)?;
-    write_atomically(&down, &generated.down_sql)?;
+    write_atomically(&down, &down_sql)?;
     let entry = ChainEntry {
         version,
         name: slug,
         parent: snapshot.last().map(ChainEntry::id),
         kind: MigrationKind::Generated,
         up_sha256: Some(Checksum::of(&up_sql).to_hex()),
-        down_sha256: Some(Checksum::of(&generated.down_sql).to_hex()),
+        down_sha256: Some(Checksum::of(&down_sql).to_hex()),
     };
     let id = entry.id();
     snapshot.migrations.push(entry);
     snapshot.schema = code;
     let snapshot_path = snapshot_file::save(&target, &snapshot)?;
 
-    print_changes(out, &which, &generated.changes);
+    print_changes(out, &which, &generated);
     for accepted in &accepted {
         out.status("Accepted", format!("{which}: the edited {accepted}"));
     }
@@ -305,5 +319,6 @@ fn write(
         "down": down,
         "snapshot": snapshot_path,
         "changes": changes_json(&generated.changes),
+        "rollback": changes_json(&generated.rollback),
     }))
 }

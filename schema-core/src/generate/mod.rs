@@ -8,8 +8,8 @@ pub use slug::slug;
 
 use crate::diff::{diff, Change};
 use crate::model::{RenameHints, Schema};
-use crate::plan::{plan_for, Risk, RiskLevel, Target};
-use crate::render::{render, Direction, RenderContext, Unsupported};
+use crate::plan::{plan_for, PlannedStep, Risk, RiskLevel, Step, Target};
+use crate::render::{render, step_risks, Direction, RenderContext, Unsupported};
 use serde::Serialize;
 use std::fmt;
 
@@ -27,6 +27,11 @@ pub struct ChangeReport {
 pub struct Generated {
     /// Empty: nothing to do.
     pub changes: Vec<ChangeReport>,
+    /// The steps of the down migration that need an acknowledgement of their own (rolling
+    /// back a widened type narrows it, rolling back an added enum value recreates the type):
+    /// `generate` refuses them like [`Generated::changes`]. Where the key is one of the
+    /// changes' (a rewriting type change and its rollback), one `--accept` covers both.
+    pub rollback: Vec<ChangeReport>,
     pub up_sql: String,
     pub down_sql: String,
     /// From the changes: `create_users_posts`, `add_email_to_users`.
@@ -38,6 +43,14 @@ pub struct Generated {
 impl Generated {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// Every change and rollback step that `generate` refuses without an acknowledgement.
+    pub fn needing_accept(&self) -> impl Iterator<Item = &ChangeReport> {
+        self.changes
+            .iter()
+            .chain(&self.rollback)
+            .filter(|c| c.risk.accept.is_some())
     }
 
     /// The destructive changes, for the refusal message.
@@ -107,6 +120,7 @@ pub fn generate_for(
     let changes = crate::plan::tables_in_dependency_order(&diff(from, to, hints));
     let planned = plan_for(from, to, &changes, target);
     let ctx = RenderContext::new(from, to).with_target(target);
+    let rollback = rollback_reports(&planned.down, to.dialect, &ctx);
     let (up_sql, down_sql) = if changes.is_empty() {
         (String::new(), String::new())
     } else {
@@ -144,9 +158,45 @@ pub fn generate_for(
             .any(|r| r.risk.level == RiskLevel::Destructive),
         slug: slug(&changes),
         changes: reports,
+        rollback,
         up_sql,
         down_sql,
     })
+}
+
+/// The down steps that need an acknowledgement, as the down file's comments judge them.
+fn rollback_reports(
+    down: &[PlannedStep],
+    dialect: crate::Dialect,
+    ctx: &RenderContext,
+) -> Vec<ChangeReport> {
+    step_risks(down, dialect, ctx, Direction::Down)
+        .into_iter()
+        .zip(down)
+        .filter(|((_, risk), _)| risk.accept.is_some())
+        .map(|((summary, risk), s)| ChangeReport {
+            summary,
+            risk,
+            action: match &s.step {
+                Step::Change(c) => action(c, dialect, down),
+                Step::AlterEnum {
+                    from,
+                    to,
+                    renamed_values,
+                    ..
+                } => action(
+                    &Change::AlterEnum {
+                        from: from.clone(),
+                        to: to.clone(),
+                        renamed_values: renamed_values.clone(),
+                    },
+                    dialect,
+                    down,
+                ),
+                Step::RebuildTable { to, .. } => format!("table rebuild of {}", to.name),
+            },
+        })
+        .collect()
 }
 
 /// What the PostgreSQL safe form of a change to an existing table does, in a few words.
@@ -183,7 +233,6 @@ fn postgres_safe_action(c: &Change, target: &Target) -> Option<String> {
 
 /// How a change is carried out, in a few words.
 fn action(c: &Change, dialect: crate::Dialect, up: &[crate::plan::PlannedStep]) -> String {
-    use crate::plan::Step;
     if dialect == crate::Dialect::Sqlite {
         if let Some(t) = c.table() {
             let rebuilt = up

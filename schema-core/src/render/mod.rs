@@ -21,7 +21,9 @@
 //! MySQL files set `lock_wait_timeout` (whole seconds) the same way.
 //!
 //! A step whose change `generate` refuses without an acknowledgement carries the line
-//! `--   requires: -- schema:accept <key>`; `cargo schema verify` reads it back.
+//! `--   requires: -- schema:accept <key>`, in the up file and in the down file alike (the
+//! rollback of a safe change can rewrite a table: an added enum value, a widened type);
+//! `cargo schema verify` reads it back.
 
 mod common;
 mod mysql;
@@ -161,9 +163,25 @@ pub fn statements(
 
 /// What a step does and its risk, for the comment above it.
 pub fn describe(step: &Step, risks: &RiskContext) -> (String, Risk) {
+    describe_in(step, risks, Direction::Up)
+}
+
+/// [`describe`] for a step of an up or a down file. In a down file, a step that only takes
+/// back what its up step added (a table, a column, an index) or puts back what it removed needs
+/// no acknowledgement of its own: the data it cannot bring back is listed in the file. A step
+/// that transforms (a type changed back, an enum recreated without an added value) keeps its
+/// acknowledgement: it rewrites or fails like the same change would going up.
+fn describe_in(step: &Step, risks: &RiskContext, direction: Direction) -> (String, Risk) {
+    let gated = |c: &Change| direction == Direction::Up || !undoes(c);
     let dialect = risks.dialect;
     match step {
-        Step::Change(c) => (c.summary(), classify(c, risks)),
+        Step::Change(c) => {
+            let mut risk = classify(c, risks);
+            if !gated(c) {
+                risk.accept = None;
+            }
+            (c.summary(), risk)
+        }
         Step::AlterEnum {
             from,
             to,
@@ -209,8 +227,14 @@ pub fn describe(step: &Step, risks: &RiskContext) -> (String, Risk) {
             );
             let worst = changes
                 .iter()
-                .map(|c| classify(c, &local))
-                .max_by_key(|r| r.level)
+                .map(|c| {
+                    let mut risk = classify(c, &local);
+                    if !gated(c) {
+                        risk.accept = None;
+                    }
+                    risk
+                })
+                .max_by_key(|r| (r.level, r.accept.is_some()))
                 .filter(|r| r.level == RiskLevel::Destructive);
             let risk = worst.unwrap_or_else(|| {
                 Risk::new(
@@ -226,6 +250,41 @@ pub fn describe(step: &Step, risks: &RiskContext) -> (String, Risk) {
     }
 }
 
+/// What each of `steps` does and its risk, judged as one file (the tables the file creates are
+/// new): the comment [`render`] writes above each step (see [`describe_in`] for the down file).
+pub fn step_risks(
+    steps: &[PlannedStep],
+    dialect: Dialect,
+    ctx: &RenderContext,
+    direction: Direction,
+) -> Vec<(String, Risk)> {
+    let ctx = &ctx.for_steps(steps);
+    let risks = ctx.risks(dialect, steps);
+    steps
+        .iter()
+        .map(|s| describe_in(&s.step, &risks, direction))
+        .collect()
+}
+
+/// In a down file: the change removes an object or column its up step created, or recreates
+/// one its up step dropped.
+fn undoes(change: &Change) -> bool {
+    use Change::*;
+    matches!(
+        change,
+        DropTable(_)
+            | DropColumn { .. }
+            | DropEnum(_)
+            | CreateTable(_)
+            | AddColumn { .. }
+            | CreateEnum(_)
+            | AddUnique { .. }
+            | AddIndex { .. }
+            | AddPrimaryKey { .. }
+            | AddForeignKey { .. }
+    )
+}
+
 /// The whole file for `steps`.
 pub fn render(
     steps: &[PlannedStep],
@@ -233,8 +292,8 @@ pub fn render(
     ctx: &RenderContext,
     direction: Direction,
 ) -> Result<String, Unsupported> {
+    let described = step_risks(steps, dialect, ctx, direction);
     let ctx = &ctx.for_steps(steps);
-    let risks = ctx.risks(dialect, steps);
     let mut rendered = Vec::new();
     for s in steps {
         let restoring = direction == Direction::Down && !s.lost_data.is_empty();
@@ -284,8 +343,7 @@ pub fn render(
         out.push_str(&setting);
         out.push('\n');
     }
-    for (s, sql) in steps.iter().zip(rendered) {
-        let (summary, risk) = describe(&s.step, &risks);
+    for ((s, sql), (summary, risk)) in steps.iter().zip(rendered).zip(described) {
         if !out.is_empty() {
             out.push('\n');
         }
@@ -293,10 +351,10 @@ pub fn render(
         if risk.level != RiskLevel::Safe {
             out.push_str(&format!("--   {}\n", risk.reason));
         }
-        if direction == Direction::Up {
-            if let Some(key) = &risk.accept {
-                out.push_str(&format!("{REQUIRES_ACCEPT}{key}\n"));
-            }
+        // A down step is gated like an up step: rolling back a type change or an added enum
+        // value rewrites tables too, and whoever runs it should have been told at review.
+        if let Some(key) = &risk.accept {
+            out.push_str(&format!("{REQUIRES_ACCEPT}{key}\n"));
         }
         if direction == Direction::Down {
             for l in &s.lost_data {
