@@ -4,7 +4,7 @@
 //!
 //! ```toml
 //! postgres_version = 15              # default 15
-//! lock_timeout = "2s"                # default "2s"
+//! lock_timeout = "2s"                # default "500ms"
 //! concurrent_lock_timeout = "1min"   # CREATE/DROP INDEX CONCURRENTLY; default "60s"
 //! ```
 

@@ -27,7 +27,7 @@ fn postgres_add_column() {
     assert_eq!(
         g.up_sql,
         "-- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
-         SET LOCAL lock_timeout = '2s';\n\
+         SET LOCAL lock_timeout = '500ms';\n\
          \n\
          -- add column users.motto text NOT NULL DEFAULT 'it''s' (safe)\n\
          ALTER TABLE \"users\" ADD COLUMN \"motto\" text NOT NULL DEFAULT 'it''s';\n"
@@ -35,7 +35,7 @@ fn postgres_add_column() {
     assert_eq!(
         g.down_sql,
         "-- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
-         SET LOCAL lock_timeout = '2s';\n\
+         SET LOCAL lock_timeout = '500ms';\n\
          \n\
          -- drop column users.motto (destructive)\n\
          --   data loss: the values of users.motto are deleted; the old app version still reads it\n\
@@ -230,7 +230,7 @@ fn postgres_column_alterations() {
         ]
     );
     assert!(g.down_sql.starts_with("-- schema:no-transaction\n"));
-    assert!(g.up_sql.contains("SET LOCAL lock_timeout = '2s';\n"));
+    assert!(g.up_sql.contains("SET LOCAL lock_timeout = '500ms';\n"));
 }
 
 #[test]

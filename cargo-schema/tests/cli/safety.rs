@@ -4,6 +4,7 @@
 //! `postgres_version` of their metadata.
 
 use crate::support::Fixture;
+use serde_json::Value;
 
 fn up_file(fixture: &Fixture, folder: &str, number: &str) -> String {
     let name = fixture
@@ -143,9 +144,9 @@ fn postgres_index_on_an_existing_table_is_built_concurrently_outside_a_transacti
         .assert_stdout("CREATE INDEX CONCURRENTLY, outside a transaction");
     let up = fixture.read(&up_file(&fixture, "migrations/postgres", "0002_"));
     assert!(up.starts_with("-- schema:no-transaction\n"), "{up}");
-    assert!(up.contains("SET lock_timeout = '2s';\n"), "{up}");
+    assert!(up.contains("SET lock_timeout = '500ms';\n"), "{up}");
     assert!(
-        up.contains("SET lock_timeout = '60s';\nCREATE INDEX CONCURRENTLY \"notes_body_idx\" ON \"notes\" (\"body\");\nSET lock_timeout = '2s';\n"),
+        up.contains("SET lock_timeout = '60s';\nCREATE INDEX CONCURRENTLY \"notes_body_idx\" ON \"notes\" (\"body\");\nSET lock_timeout = '500ms';\n"),
         "{up}"
     );
     let down =
@@ -192,16 +193,16 @@ fn json_carries_why_hazards_lock_alternative_and_what_it_did() {
 
 #[test]
 fn lock_timeouts_come_from_the_metadata() {
-    let fixture = indexed_body("lock_timeout = \"500ms\"\nconcurrent_lock_timeout = \"5min\"");
+    let fixture = indexed_body("lock_timeout = \"750ms\"\nconcurrent_lock_timeout = \"5min\"");
     fixture
         .run(&["generate", "--dialect", "postgres"])
         .assert_code(0);
     let up = fixture.read(&up_file(&fixture, "migrations/postgres", "0002_"));
-    assert!(up.contains("SET lock_timeout = '500ms';\n"), "{up}");
+    assert!(up.contains("SET lock_timeout = '750ms';\n"), "{up}");
     assert!(up.contains("SET lock_timeout = '300s';\n"), "{up}");
     let first = fixture.read(&up_file(&fixture, "migrations/postgres", "0001_"));
     assert!(
-        first.contains("SET LOCAL lock_timeout = '500ms';\n"),
+        first.contains("SET LOCAL lock_timeout = '750ms';\n"),
         "{first}"
     );
 }
@@ -271,4 +272,79 @@ fn verify_replays_the_safe_forms_on_postgres() {
     run.assert_code(0)
         .assert_stderr("Replaying multi_target (postgres) on a scratch database")
         .assert_stderr("Verified multi_target (postgres): clean");
+}
+
+const SQLITE_KEY: &str = "add check constraint ticket_status_check on ticket";
+
+/// `enum_rename` (PostgreSQL and SQLite targets) with its first migrations, then a `Pending`
+/// variant added to `Status`.
+fn value_added() -> Fixture {
+    let fixture = Fixture::new("enum_rename");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit("src/lib.rs", "    Closed,\n", "    Closed,\n    Pending,\n");
+    fixture
+}
+
+#[test]
+fn the_rollback_of_an_added_enum_value_needs_its_own_acknowledgement() {
+    let fixture = value_added();
+    let before = fixture.tree();
+    let run = fixture.run(&["generate"]);
+    run.assert_code(1)
+        .assert_stdout("rollback: ")
+        .assert_stderr("in the down migration: ")
+        .assert_stderr("to go ahead: --accept \"alter enum status\"")
+        // SQLite's enum is a check on the column: its rollback rebuilds the table.
+        .assert_stderr(SQLITE_KEY);
+    assert_eq!(fixture.tree(), before, "a refused generate writes nothing");
+    let json = fixture.run(&["generate", "--format", "json"]);
+    json.assert_code(1);
+    let value = json.json();
+    assert_eq!(value["targets"][0]["needs_accept"][0], "alter enum status");
+    assert_eq!(value["targets"][0]["changes"][0]["accept"], Value::Null);
+    assert_eq!(value["targets"][0]["rollback"][0]["risk"], "destructive");
+
+    fixture
+        .run(&["generate", "--accept", "alter enum status"])
+        .assert_code(1)
+        .assert_stderr(SQLITE_KEY);
+    fixture
+        .run(&[
+            "generate",
+            "--accept",
+            "alter enum status",
+            "--accept",
+            SQLITE_KEY,
+        ])
+        .assert_code(0);
+    for (folder, key) in [
+        ("migrations/postgres", "alter enum status"),
+        ("migrations/sqlite", SQLITE_KEY),
+    ] {
+        let up_path = up_file(&fixture, folder, "0002_");
+        let up = fixture.read(&up_path);
+        let down_path = up_path.replace(".up.", ".down.");
+        let down = fixture.read(&down_path);
+        assert!(!up.contains("schema:accept"), "{folder}: {up}");
+        assert!(
+            down.contains(&format!("-- schema:accept {key}\n"))
+                && down.contains(&format!("--   requires: -- schema:accept {key}\n")),
+            "{folder}: {down}"
+        );
+    }
+    fixture.run(&["verify"]).assert_code(0);
+
+    // The down file losing its acknowledgement is a verify problem like an up file's.
+    let down_path = up_file(&fixture, "migrations/postgres", "0002_").replace(".up.", ".down.");
+    let down = fixture.read(&down_path);
+    fixture.write(
+        &down_path,
+        &down.replacen("-- schema:accept alter enum status\n", "", 1),
+    );
+    fixture.run(&["generate", "--accept-edits"]).assert_code(0);
+    fixture
+        .run(&["verify"])
+        .assert_code(1)
+        .assert_stdout("problem[missing_accept]")
+        .assert_stdout(".down.sql makes the change `alter enum status`");
 }

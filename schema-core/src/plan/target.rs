@@ -8,8 +8,12 @@ use serde::Serialize;
 /// fact the safe forms rely on (CHECK-proven `SET NOT NULL`, `ADD VALUE` in a transaction).
 pub const DEFAULT_POSTGRES_VERSION: u32 = 15;
 /// `lock_timeout` for every lock-taking statement: a statement that waits longer for its lock
-/// fails instead of queueing every later query on the table behind it.
-pub const DEFAULT_LOCK_TIMEOUT_MS: u64 = 2_000;
+/// fails instead of queueing every later query on the table behind it, so this is also the
+/// longest one attempt can stall the table's reads and writes. 500 ms (pgroll's default); the
+/// runtime retries a statement that hit it (`schema_runtime::migrator::LockTimeoutRetry`:
+/// 10 attempts by default), so the patience is in the retries, not in one long wait.
+/// `bench/locks/RESULTS.md` (`lock_queue`) has the measurement.
+pub const DEFAULT_LOCK_TIMEOUT_MS: u64 = 500;
 /// `lock_timeout` for `CREATE/DROP INDEX CONCURRENTLY`: they wait for every older snapshot in
 /// the database, and that wait counts against the timeout, while their own lock
 /// (`SHARE UPDATE EXCLUSIVE`) blocks neither reads nor writes.

@@ -61,7 +61,7 @@ pub struct MigratorOptions {
     /// a longer `SET lock_timeout` before its concurrent index statements.
     pub lock_timeout: Option<Duration>,
     /// Retrying a migration statement that hit the lock timeout; default
-    /// [`LockTimeoutRetry::DEFAULT`] (5 attempts).
+    /// [`LockTimeoutRetry::DEFAULT`] (10 attempts).
     pub retry: LockTimeoutRetry,
     /// Where each retry is announced (default: one line on stderr).
     pub on_lock_retry: RetryNotice,
@@ -155,21 +155,20 @@ pub enum LockTimeoutRetry {
 }
 
 impl LockTimeoutRetry {
-    /// 5 attempts, waiting about 200 ms, 400 ms, 800 ms and 1.6 s in between (at most 5 s).
-    pub const DEFAULT: LockTimeoutRetry = LockTimeoutRetry::Backoff {
-        attempts: 5,
-        base: Duration::from_millis(200),
-        factor: 2,
-        max_delay: Duration::from_secs(5),
-    };
+    /// 10 attempts, waiting about 250 ms, 500 ms, 1 s, 2 s, then 4 s in between (each scaled
+    /// by the jitter: 12-24 s of waiting in all). Made for the generated files' short
+    /// `lock_timeout` (500 ms by default): each attempt stalls the table's queries at most
+    /// that long, and the queue drains between attempts; with that timeout a migration keeps
+    /// trying for about 17-29 s before it gives up.
+    pub const DEFAULT: LockTimeoutRetry = LockTimeoutRetry::attempts(10);
 
-    /// `attempts` tries with the default delays (200 ms doubling, at most 5 s).
+    /// `attempts` tries with the default delays (250 ms doubling, at most 4 s).
     pub const fn attempts(attempts: u32) -> LockTimeoutRetry {
         LockTimeoutRetry::Backoff {
             attempts,
-            base: Duration::from_millis(200),
+            base: Duration::from_millis(250),
             factor: 2,
-            max_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(4),
         }
     }
 
@@ -364,7 +363,12 @@ mod tests {
         assert_eq!(retry.delay_after(2, 0.5), ms(300));
         assert_eq!(LockTimeoutRetry::Never.delay_after(1, 0.5), None);
         assert_eq!(LockTimeoutRetry::Never.max_attempts(), 1);
-        assert_eq!(LockTimeoutRetry::DEFAULT.max_attempts(), 5);
+        assert_eq!(LockTimeoutRetry::DEFAULT.max_attempts(), 10);
+        let full: Duration = (1..10)
+            .map(|k| LockTimeoutRetry::DEFAULT.delay_after(k, 1.0).unwrap())
+            .sum();
+        assert_eq!(full, Duration::from_millis(23_750));
+        assert_eq!(LockTimeoutRetry::DEFAULT.delay_after(10, 1.0), None);
         assert_eq!(LockTimeoutRetry::attempts(0).max_attempts(), 1);
         assert_eq!(LockTimeoutRetry::attempts(0).delay_after(1, 0.5), None);
     }
