@@ -7,29 +7,35 @@
 mod runtime_support;
 
 use runtime_support::{execute, texts, Folder};
-use schema_runtime::migrator::{LockRetry, LockTimeoutRetry};
+use schema_runtime::migrator::{LockRetry, LockTimeoutRetry, Report, StatementFailure};
 use schema_runtime::{DatabasePool, MigrateError, MigratorOptions};
-use schema_tests::testdb;
-use sqlx::{AssertSqlSafe, Connection};
+use schema_tests::testdb::{self, Server, TestDb};
+use sqlx::{AssertSqlSafe, Connection, MySqlConnection, PgConnection};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-async fn pool() -> Option<(testdb::TestDb, DatabasePool)> {
-    let db = testdb::postgres().await?;
+/// A pool on `db`, or `None` (outside CI) when its server is unreachable.
+async fn pool(db: Option<TestDb>) -> Option<(TestDb, DatabasePool)> {
+    let db = db?;
     let pool = DatabasePool::connect(&db.url)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     Some((db, pool))
 }
 
-/// Fast backoff for tests: `attempts` tries, 50 ms doubling, at most 200 ms.
-fn quick(attempts: u32) -> LockTimeoutRetry {
+/// `attempts` tries, waits doubling from `base_ms`, at most `max_ms`.
+fn backoff(attempts: u32, base_ms: u64, max_ms: u64) -> LockTimeoutRetry {
     LockTimeoutRetry::Backoff {
         attempts,
-        base: Duration::from_millis(50),
+        base: Duration::from_millis(base_ms),
         factor: 2,
-        max_delay: Duration::from_millis(200),
+        max_delay: Duration::from_millis(max_ms),
     }
+}
+
+/// Fast backoff for tests: `attempts` tries, 50 ms doubling, at most 200 ms.
+fn quick(attempts: u32) -> LockTimeoutRetry {
+    backoff(attempts, 50, 200)
 }
 
 /// Options that record every retry notice instead of printing it.
@@ -50,24 +56,13 @@ struct Blocker {
 }
 
 impl Blocker {
-    async fn postgres(url: &str, sql: &str) -> Blocker {
-        let mut conn = sqlx::PgConnection::connect(url)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
-            .execute(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("blocker: {e}"));
-        Blocker::hold(async move {
-            let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
-            let _ = conn.close().await;
-        })
-    }
-
-    async fn mysql(url: &str, sql: &str) -> Blocker {
-        let mut conn = sqlx::MySqlConnection::connect(url)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+    /// Runs `sql` on a new `C` connection to `url`; rolls back and closes it on release.
+    async fn start<C>(url: &str, sql: &str) -> Blocker
+    where
+        C: Connection + 'static,
+        for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    {
+        let mut conn = C::connect(url).await.unwrap_or_else(|e| panic!("{e}"));
         sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
             .execute(&mut conn)
             .await
@@ -117,6 +112,19 @@ async fn history_rows(pool: &DatabasePool, version: i64) -> Vec<String> {
     .await
 }
 
+async fn history_len(pool: &DatabasePool) -> Vec<String> {
+    texts(pool, "SELECT count(*)::text FROM _schema_migrations").await
+}
+
+/// `indisvalid` of the index `t_id_idx`, if it exists.
+async fn t_id_idx_valid(pool: &DatabasePool) -> Vec<String> {
+    texts(
+        pool,
+        "SELECT i.indisvalid::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_id_idx'",
+    )
+    .await
+}
+
 fn base_files() -> Folder {
     Folder::new(&[
         (
@@ -127,41 +135,107 @@ fn base_files() -> Folder {
     ])
 }
 
-/// (a) A transactional migration with `SET LOCAL lock_timeout = '100ms'` meets an
-/// `ACCESS EXCLUSIVE` lock held for about a second: it is rolled back and retried until the
-/// lock is gone, each retry is announced, and the history gets exactly one row.
-#[tokio::test]
-async fn transactional_migration_is_retried_until_the_lock_is_released() {
-    let Some((db, pool)) = pool().await else {
-        return;
-    };
-    let folder = base_files();
+/// Migration 2 of the transactional tests: adds `t.x` under a 100 ms `SET LOCAL lock_timeout`.
+const ADD_X: &str = "SET LOCAL lock_timeout = '100ms';\nALTER TABLE t ADD COLUMN x INTEGER;\n";
+const DROP_X: &str = "ALTER TABLE t DROP COLUMN x;";
+
+/// A fresh database `db` at migration 1 of `folder`, with migration 2 (`{name}.up.sql`,
+/// `{name}.down.sql`) written but not applied, and a second session that ran `blocker_sql`
+/// and holds what it took. `None` (outside CI) when the server is unreachable.
+async fn blocked(
+    db: Option<TestDb>,
+    folder: Folder,
+    name: &str,
+    up: &str,
+    down: &str,
+    blocker_sql: &str,
+) -> Option<(TestDb, DatabasePool, Folder, Blocker)> {
+    let (db, pool) = pool(db).await?;
     folder
         .migrator()
         .run(&pool)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    folder.write(
-        "0002_x.up.sql",
-        "SET LOCAL lock_timeout = '100ms';\nALTER TABLE t ADD COLUMN x INTEGER;\n",
-    );
-    folder.write("0002_x.down.sql", "ALTER TABLE t DROP COLUMN x;");
-    let mut blocker =
-        Blocker::postgres(&db.url, "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE").await;
-    blocker.release_after(Duration::from_millis(1000));
-    let (options, seen) = recording(LockTimeoutRetry::Backoff {
-        attempts: 20,
-        base: Duration::from_millis(100),
-        factor: 2,
-        max_delay: Duration::from_millis(300),
-    });
-    let started = Instant::now();
-    let report = folder
+    folder.write(&format!("{name}.up.sql"), up);
+    folder.write(&format!("{name}.down.sql"), down);
+    let blocker = match db.server {
+        Server::Postgres => Blocker::start::<PgConnection>(&db.url, blocker_sql).await,
+        Server::Mysql => Blocker::start::<MySqlConnection>(&db.url, blocker_sql).await,
+        Server::Sqlite => unreachable!("SQLite waits out its busy_timeout, no lock blocks it"),
+    };
+    Some((db, pool, folder, blocker))
+}
+
+/// [`blocked`] on PostgreSQL, from [`base_files`].
+async fn blocked_postgres(
+    name: &str,
+    up: &str,
+    down: &str,
+    blocker_sql: &str,
+) -> Option<(TestDb, DatabasePool, Folder, Blocker)> {
+    blocked(
+        testdb::postgres().await,
+        base_files(),
+        name,
+        up,
+        down,
+        blocker_sql,
+    )
+    .await
+}
+
+/// A run of `folder` with `options` that succeeds.
+async fn migrate(folder: &Folder, pool: &DatabasePool, options: MigratorOptions) -> Report {
+    folder
         .migrator()
         .with_options(options)
-        .run(&pool)
+        .run(pool)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A run of `folder` with `options` that fails (`why`).
+async fn migrate_fails(
+    folder: &Folder,
+    pool: &DatabasePool,
+    options: MigratorOptions,
+    why: &str,
+) -> MigrateError {
+    folder
+        .migrator()
+        .with_options(options)
+        .run(pool)
+        .await
+        .expect_err(why)
+}
+
+/// The failed statement of `error`, which must be a statement failure.
+fn statement_failure(error: &MigrateError) -> &StatementFailure {
+    let MigrateError::Statement(failure) = error else {
+        panic!("{error}")
+    };
+    failure
+}
+
+/// (a) A transactional migration with `SET LOCAL lock_timeout = '100ms'` meets an
+/// `ACCESS EXCLUSIVE` lock held for about a second: it is rolled back and retried until the
+/// lock is gone, each retry is announced, and the history gets exactly one row.
+#[tokio::test]
+async fn transactional_migration_is_retried_until_the_lock_is_released() {
+    let Some((_db, pool, folder, mut blocker)) = blocked_postgres(
+        "0002_x",
+        ADD_X,
+        DROP_X,
+        "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE",
+    )
+    .await
+    else {
+        return;
+    };
+    blocker.release_after(Duration::from_millis(1000));
+    let (options, seen) = recording(backoff(20, 100, 300));
+    let started = Instant::now();
+    let report = migrate(&folder, &pool, options).await;
     let took = started.elapsed();
     assert_eq!(report.migrations.len(), 1);
     assert!(took >= Duration::from_millis(900), "{took:?}");
@@ -178,10 +252,7 @@ async fn transactional_migration_is_retried_until_the_lock_is_released() {
         assert!(retry.wait <= Duration::from_millis(300), "{retry}");
     }
     assert_eq!(history_rows(&pool, 2).await, vec!["true 2"]);
-    assert_eq!(
-        texts(&pool, "SELECT count(*)::text FROM _schema_migrations").await,
-        vec!["2"]
-    );
+    assert_eq!(history_len(&pool).await, vec!["2"]);
     assert_eq!(
         texts(&pool, "SELECT count(x)::text FROM t").await,
         vec!["0"],
@@ -195,33 +266,18 @@ async fn transactional_migration_is_retried_until_the_lock_is_released() {
 /// own `lock_timeout` is a `SET LOCAL` that the file's `SET LOCAL` overrides.
 #[tokio::test]
 async fn transaction_lock_mode_retries_too() {
-    let Some((db, pool)) = pool().await else {
+    let Some((_db, pool, folder, mut blocker)) =
+        blocked_postgres("0002_x", ADD_X, DROP_X, "BEGIN; LOCK TABLE t IN SHARE MODE").await
+    else {
         return;
     };
-    let folder = base_files();
-    folder
-        .migrator()
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    folder.write(
-        "0002_x.up.sql",
-        "SET LOCAL lock_timeout = '100ms';\nALTER TABLE t ADD COLUMN x INTEGER;\n",
-    );
-    folder.write("0002_x.down.sql", "ALTER TABLE t DROP COLUMN x;");
-    let mut blocker = Blocker::postgres(&db.url, "BEGIN; LOCK TABLE t IN SHARE MODE").await;
     blocker.release_after(Duration::from_millis(600));
     let (options, seen) = recording(quick(20));
     let options = options
         .lock_mode(schema_runtime::migrator::LockMode::Transaction)
         .lock_timeout(Some(Duration::from_secs(60)));
     let started = Instant::now();
-    folder
-        .migrator()
-        .with_options(options)
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    migrate(&folder, &pool, options).await;
     assert!(started.elapsed() < Duration::from_secs(5));
     assert!(
         !seen.lock().unwrap().is_empty(),
@@ -237,37 +293,24 @@ async fn transaction_lock_mode_retries_too() {
 /// `LockTimeoutRetry::Never` it fails at once, without notices.
 #[tokio::test]
 async fn transactional_migration_gives_up_after_the_attempts() {
-    let Some((db, pool)) = pool().await else {
+    let Some((_db, pool, folder, blocker)) = blocked_postgres(
+        "0002_x",
+        &format!("CREATE TABLE before_x (id INTEGER);\n{ADD_X}"),
+        DROP_X,
+        "BEGIN; SELECT * FROM t WHERE id = 1 FOR UPDATE",
+    )
+    .await
+    else {
         return;
     };
-    let folder = base_files();
-    folder
-        .migrator()
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    folder.write(
-        "0002_x.up.sql",
-        "CREATE TABLE before_x (id INTEGER);\nSET LOCAL lock_timeout = '100ms';\nALTER TABLE t ADD COLUMN x INTEGER;\n",
-    );
-    folder.write("0002_x.down.sql", "ALTER TABLE t DROP COLUMN x;");
-    let blocker =
-        Blocker::postgres(&db.url, "BEGIN; SELECT * FROM t WHERE id = 1 FOR UPDATE").await;
 
     let (options, seen) = recording(quick(3));
     let started = Instant::now();
-    let error = folder
-        .migrator()
-        .with_options(options)
-        .run(&pool)
-        .await
-        .expect_err("the lock is never released");
+    let error = migrate_fails(&folder, &pool, options, "the lock is never released").await;
     let took = started.elapsed();
     // 3 x 100 ms lock timeout + waits of at most 50 + 100 ms.
     assert!(took < Duration::from_secs(3), "{took:?}");
-    let MigrateError::Statement(failure) = &error else {
-        panic!("{error}")
-    };
+    let failure = statement_failure(&error);
     assert_eq!(failure.lock_timeouts, 3);
     assert!(failure.transactional);
     assert_eq!(failure.line, 3);
@@ -299,16 +342,8 @@ async fn transactional_migration_gives_up_after_the_attempts() {
     );
 
     let (never, seen) = recording(LockTimeoutRetry::Never);
-    let error = folder
-        .migrator()
-        .with_options(never)
-        .run(&pool)
-        .await
-        .expect_err("still locked");
-    let MigrateError::Statement(failure) = &error else {
-        panic!("{error}")
-    };
-    assert_eq!(failure.lock_timeouts, 1);
+    let error = migrate_fails(&folder, &pool, never, "still locked").await;
+    assert_eq!(statement_failure(&error).lock_timeouts, 1);
     assert!(
         error.to_string().contains("hit the lock timeout once"),
         "{error}"
@@ -317,14 +352,12 @@ async fn transactional_migration_gives_up_after_the_attempts() {
     assert!(history_rows(&pool, 2).await.is_empty());
 
     blocker.release_now().await;
-    folder
-        .migrator()
-        .with_options(
-            MigratorOptions::DEFAULT.on_lock_retry(schema_runtime::migrator::RetryNotice::Quiet),
-        )
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    migrate(
+        &folder,
+        &pool,
+        MigratorOptions::DEFAULT.on_lock_retry(schema_runtime::migrator::RetryNotice::Quiet),
+    )
+    .await;
     assert_eq!(history_rows(&pool, 2).await, vec!["true 3"]);
     pool.close().await;
 }
@@ -338,35 +371,20 @@ async fn transactional_migration_gives_up_after_the_attempts() {
 /// and retries until the index is built.
 #[tokio::test]
 async fn no_transaction_statement_is_retried_and_resumes() {
-    let Some((db, pool)) = pool().await else {
+    let Some((_db, pool, folder, mut blocker)) = blocked_postgres(
+        "0002_idx",
+        "-- schema:no-transaction\nCREATE TABLE side (id INTEGER);\nSET lock_timeout = '100ms';\nCREATE INDEX CONCURRENTLY t_id_idx ON t (id);\nCREATE TABLE seen AS SELECT current_setting('lock_timeout') AS lt;\n",
+        "-- schema:no-transaction\nDROP TABLE seen;\nDROP INDEX CONCURRENTLY t_id_idx;\nDROP TABLE side;\n",
+        "BEGIN; INSERT INTO t VALUES (3)",
+    )
+    .await
+    else {
         return;
     };
-    let folder = base_files();
-    folder
-        .migrator()
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    folder.write(
-        "0002_idx.up.sql",
-        "-- schema:no-transaction\nCREATE TABLE side (id INTEGER);\nSET lock_timeout = '100ms';\nCREATE INDEX CONCURRENTLY t_id_idx ON t (id);\nCREATE TABLE seen AS SELECT current_setting('lock_timeout') AS lt;\n",
-    );
-    folder.write(
-        "0002_idx.down.sql",
-        "-- schema:no-transaction\nDROP TABLE seen;\nDROP INDEX CONCURRENTLY t_id_idx;\nDROP TABLE side;\n",
-    );
-    let blocker = Blocker::postgres(&db.url, "BEGIN; INSERT INTO t VALUES (3)").await;
 
     let (options, seen) = recording(quick(3));
-    let error = folder
-        .migrator()
-        .with_options(options)
-        .run(&pool)
-        .await
-        .expect_err("the writer never finishes");
-    let MigrateError::Statement(failure) = &error else {
-        panic!("{error}")
-    };
+    let error = migrate_fails(&folder, &pool, options, "the writer never finishes").await;
+    let failure = statement_failure(&error);
     assert_eq!(failure.lock_timeouts, 3, "{error}");
     assert!(!failure.transactional);
     assert_eq!(failure.line, 4);
@@ -379,55 +397,29 @@ async fn no_transaction_statement_is_retried_and_resumes() {
     // Two statements done; the third not recorded.
     assert_eq!(history_rows(&pool, 2).await, vec!["false 2"]);
     assert_eq!(
-        texts(
-            &pool,
-            "SELECT i.indisvalid::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_id_idx'"
-        )
-        .await,
+        t_id_idx_valid(&pool).await,
         vec!["false"],
         "the timed-out CREATE INDEX CONCURRENTLY leaves an INVALID index"
     );
 
-    let mut blocker = blocker;
     blocker.release_after(Duration::from_millis(1000));
-    let (options, seen) = recording(LockTimeoutRetry::Backoff {
-        attempts: 30,
-        base: Duration::from_millis(100),
-        factor: 2,
-        max_delay: Duration::from_millis(200),
-    });
-    folder
-        .migrator()
-        .with_options(options)
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (options, seen) = recording(backoff(30, 100, 200));
+    migrate(&folder, &pool, options).await;
     assert!(
         !seen.lock().unwrap().is_empty(),
         "the resumed run waited without its lock_timeout"
     );
     assert_eq!(history_rows(&pool, 2).await, vec!["true 4"]);
     assert_eq!(texts(&pool, "SELECT lt FROM seen").await, vec!["100ms"]);
-    assert_eq!(
-        texts(
-            &pool,
-            "SELECT i.indisvalid::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_id_idx'"
-        )
-        .await,
-        vec!["true"]
-    );
-    assert_eq!(
-        texts(&pool, "SELECT count(*)::text FROM _schema_migrations").await,
-        vec!["2"]
-    );
+    assert_eq!(t_id_idx_valid(&pool).await, vec!["true"]);
+    assert_eq!(history_len(&pool).await, vec!["2"]);
     pool.close().await;
 }
-
 /// A file's `SET` does not reach the next file, the history row or the pool; the runner's own
 /// `lock_timeout` is back for each file, and a file's `SET LOCAL` wins inside its transaction.
 #[tokio::test]
 async fn settings_do_not_leak() {
-    let Some((_db, pool)) = pool().await else {
+    let Some((_db, pool)) = pool(testdb::postgres().await).await else {
         return;
     };
     let server_default = texts(&pool, "SELECT current_setting('lock_timeout')").await;
@@ -454,12 +446,7 @@ async fn settings_do_not_leak() {
         ("0004_local.down.sql", "DROP TABLE seen_local;"),
     ]);
     let options = MigratorOptions::DEFAULT.lock_timeout(Some(Duration::from_secs(3)));
-    folder
-        .migrator()
-        .with_options(options)
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    migrate(&folder, &pool, options).await;
     assert_eq!(
         texts(&pool, "SELECT lt || ' | ' || sp FROM seen").await,
         vec!["3s | \"$user\", public"]
@@ -496,36 +483,33 @@ async fn settings_do_not_leak() {
 /// statement by statement until the transaction ends.
 #[tokio::test]
 async fn mysql_lock_wait_timeout_is_retried() {
-    let Some(db) = testdb::mysql().await else {
+    let Some((_db, pool, folder, mut blocker)) = blocked(
+        testdb::mysql().await,
+        Folder::new(&[
+            (
+                "0001_t.up.sql",
+                "CREATE TABLE t (id INTEGER PRIMARY KEY) ENGINE=InnoDB;\nINSERT INTO t VALUES (1);\n",
+            ),
+            ("0001_t.down.sql", "DROP TABLE t;"),
+        ]),
+        "0002_x",
+        "ALTER TABLE t ADD COLUMN x INTEGER;\n",
+        "ALTER TABLE t DROP COLUMN x;\n",
+        "START TRANSACTION; SELECT * FROM t",
+    )
+    .await
+    else {
         return;
     };
-    let pool = DatabasePool::connect(&db.url)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let folder = Folder::new(&[
-        (
-            "0001_t.up.sql",
-            "CREATE TABLE t (id INTEGER PRIMARY KEY) ENGINE=InnoDB;\nINSERT INTO t VALUES (1);\n",
-        ),
-        ("0001_t.down.sql", "DROP TABLE t;"),
-    ]);
-    folder
-        .migrator()
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    folder.write("0002_x.up.sql", "ALTER TABLE t ADD COLUMN x INTEGER;\n");
-    folder.write("0002_x.down.sql", "ALTER TABLE t DROP COLUMN x;\n");
-    let mut blocker = Blocker::mysql(&db.url, "START TRANSACTION; SELECT * FROM t").await;
     blocker.release_after(Duration::from_millis(1500));
     let (options, seen) = recording(quick(10));
     let started = Instant::now();
-    folder
-        .migrator()
-        .with_options(options.lock_timeout(Some(Duration::from_millis(500))))
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    migrate(
+        &folder,
+        &pool,
+        options.lock_timeout(Some(Duration::from_millis(500))),
+    )
+    .await;
     let took = started.elapsed();
     assert!(took >= Duration::from_millis(1400), "{took:?}");
     assert!(took < Duration::from_secs(8), "{took:?}");
