@@ -114,14 +114,24 @@ pub fn run(
             }
             Replay::Server { url } => {
                 let scratch = Scratch::create(url).await?;
-                let result = match DatabasePool::connect(&scratch.url).await {
-                    Ok(pool) => {
-                        let result = replay_on(&migrator, &pool, target, snapshot).await;
-                        pool.close().await;
-                        result
+                let work = async {
+                    match DatabasePool::connect(&scratch.url).await {
+                        Ok(pool) => {
+                            let result = replay_on(&migrator, &pool, target, snapshot).await;
+                            pool.close().await;
+                            result
+                        }
+                        Err(e) => Err(CliError::new(format!(
+                            "cannot connect to the scratch database: {e}"
+                        ))),
                     }
-                    Err(e) => Err(CliError::new(format!(
-                        "cannot connect to the scratch database: {e}"
+                };
+                // Interrupted, the scratch database is still dropped (a verify killed outright
+                // leaves it to the next verify's sweep).
+                let result = tokio::select! {
+                    result = work => result,
+                    signal = interrupted() => Err(CliError::new(format!(
+                        "{signal}: the replay stopped; its scratch database is dropped"
                     ))),
                 };
                 scratch.drop_database().await?;
@@ -129,6 +139,33 @@ pub fn run(
             }
         }
     })
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C, or SIGTERM as CI runners send on a
+/// timeout), with the signal's name; never when signals cannot be watched.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).ok();
+        let terminate = async {
+            match term.as_mut() {
+                Some(t) => t.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => "interrupted",
+            _ = terminate => "terminated",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => "interrupted",
+            Err(_) => std::future::pending().await,
+        }
+    }
 }
 
 /// Up, compare; down, compare with empty; up again, compare. Stops at the first difference.

@@ -323,3 +323,111 @@ fn files_the_runtime_would_reject() {
     problem(&run, "invalid_migration");
     run.assert_stdout("0002_concurrently.up.sql");
 }
+
+/// A verify stopped by SIGTERM (what CI runners send on a timeout) still drops its scratch
+/// database, and a verify sweeps scratch databases that killed verifies left behind more than
+/// six hours ago, leaving younger ones (a replay that may still run) alone.
+#[test]
+fn postgres_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
+    use sqlx::Connection;
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = runtime.block_on(schema_tests::testdb::postgres()) else {
+        return;
+    };
+    let query = |sql: String| -> Vec<String> {
+        runtime.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut conn)
+                .await
+                .expect("query")
+        })
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // Unique to this test run, so overlapping runs do not see each other's databases.
+    let tag = std::process::id() % 1_000_000;
+    let old = format!("cargo_schema_verify_1_{}_{tag:06}", now - 7 * 3600);
+    let young = format!("cargo_schema_verify_1_{}_{tag:06}", now - 60);
+    for name in [&old, &young] {
+        query(format!("CREATE DATABASE \"{name}\""));
+    }
+
+    let fixture = generated("multi_target");
+    fixture
+        .run(&["new", "slow", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.write(
+        "migrations/postgres/0002_slow.up.sql",
+        "SELECT pg_sleep(60);\n",
+    );
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-schema"))
+        .args([
+            "schema",
+            "verify",
+            "--dialect",
+            "postgres",
+            "--database-url",
+        ])
+        .arg(&db.url)
+        .current_dir(fixture.path("."))
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs cargo-schema");
+    let pid = child.id();
+    let mine = format!(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'cargo_schema_verify_{pid}_%'"
+    );
+    let sleeping = format!(
+        "SELECT datname::text FROM pg_stat_activity WHERE datname LIKE 'cargo_schema_verify_{pid}_%' AND query LIKE '%pg_sleep%'"
+    );
+    let start = Instant::now();
+    while query(sleeping.clone()).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the replay never reached the slow migration"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(query(mine.clone()).len(), 1, "one scratch database");
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let output = child.wait_with_output().expect("cargo-schema finishes");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("terminated: the replay stopped; its scratch database is dropped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("dropped the scratch database `{old}`")),
+        "{stderr}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "did not wait for pg_sleep"
+    );
+    assert_eq!(
+        query(mine),
+        Vec::<String>::new(),
+        "the scratch database is dropped"
+    );
+    let left = query(format!(
+        "SELECT datname::text FROM pg_database WHERE datname IN ('{old}', '{young}')"
+    ));
+    query(format!("DROP DATABASE IF EXISTS \"{young}\""));
+    assert_eq!(
+        left,
+        [young.clone()],
+        "the old leftover is swept, the young one kept"
+    );
+}
