@@ -13,7 +13,7 @@ PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 # No TLS and no GSSAPI for any client (psql, sqlx-cli, cargo-schema): the benchmarks measure the
-# migration runners, not a TLS handshake (cargo-schema is built without a TLS backend anyway).
+# migration runners, not a TLS handshake (both CLIs are built with rustls).
 export PGSSLMODE=disable PGGSSENCMODE=disable
 unset DATABASE_URL
 export NO_COLOR=1 CARGO_TERM_COLOR=never

@@ -153,6 +153,48 @@ fn postgres_migrate_and_rollback() {
     with_url(&fixture, &db.url, &["status"]).assert_code(1);
 }
 
+/// The CLI speaks TLS (default feature `tls`): `sslmode=require` migrates over an encrypted
+/// connection, and `verify-full` checks the server's certificate (Debian's self-signed
+/// snakeoil certificate is refused) instead of failing for want of TLS support.
+#[test]
+fn postgres_over_tls() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = runtime.block_on(schema_tests::testdb::postgres()) else {
+        return;
+    };
+    let ssl: String = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
+        sqlx::query_scalar("SHOW ssl")
+            .fetch_one(&mut conn)
+            .await
+            .expect("SHOW ssl")
+    });
+    if ssl != "on" {
+        eprintln!("\n*** SKIPPED postgres_over_tls: the PostgreSQL server has ssl = off ***\n");
+        return;
+    }
+    let join = if db.url.contains('?') { '&' } else { '?' };
+    let fixture = Fixture::new("multi_target");
+    fixture.run(&["generate"]).assert_code(0);
+    let require = format!("{}{join}sslmode=require", db.url);
+    with_url(&fixture, &require, &["migrate"]).assert_code(0);
+    with_url(&fixture, &require, &["status"]).assert_code(0);
+    let verify_full = format!("{}{join}sslmode=verify-full", db.url);
+    let run = with_url(&fixture, &verify_full, &["status"]);
+    run.assert_code(2);
+    assert!(
+        !run.stderr.to_lowercase().contains("without tls support"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.to_lowercase().contains("certificate"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn mysql_migrate_and_rollback() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
