@@ -9,7 +9,7 @@ use super::report::{
 use super::{MigrateError, RollbackTarget};
 use schema_core::migrations::{Checksum, Migration, Statement};
 use schema_core::Dialect;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// The highest completely applied version.
 pub(crate) fn current_version(applied: &[AppliedMigration]) -> Option<i64> {
@@ -20,8 +20,13 @@ pub(crate) fn current_version(applied: &[AppliedMigration]) -> Option<i64> {
         .max()
 }
 
+/// The resolver sorts migrations by version: a binary search keeps the checks below
+/// O(M log M) for M migrations (a miss, rare, looks again linearly in case they are not).
 fn find(migrations: &[Migration], version: i64) -> Option<&Migration> {
-    migrations.iter().find(|m| m.version == version)
+    match migrations.binary_search_by_key(&version, |m| m.version) {
+        Ok(index) => Some(&migrations[index]),
+        Err(_) => migrations.iter().find(|m| m.version == version),
+    }
 }
 
 pub(crate) fn problems(migrations: &[Migration], applied: &[AppliedMigration]) -> Vec<Problem> {
@@ -44,9 +49,9 @@ pub(crate) fn problems(migrations: &[Migration], applied: &[AppliedMigration]) -
         }
     }
     if let Some(highest) = applied.iter().map(|a| a.version).max() {
+        let recorded: HashSet<i64> = applied.iter().map(|a| a.version).collect();
         for m in migrations {
-            let recorded = applied.iter().any(|a| a.version == m.version);
-            if !recorded && m.version < highest {
+            if !recorded.contains(&m.version) && m.version < highest {
                 problems.push(Problem::OutOfOrder {
                     version: m.version,
                     file: m.up.file.to_string(),
@@ -115,10 +120,15 @@ pub(crate) fn to_apply<'m>(
             return Err(MigrateError::TargetBelowCurrent { target, current });
         }
     }
+    let complete: HashSet<i64> = applied
+        .iter()
+        .filter(|a| a.complete)
+        .map(|a| a.version)
+        .collect();
     Ok(migrations
         .iter()
         .filter(|m| target.is_none_or(|t| m.version <= t))
-        .filter(|m| !applied.iter().any(|a| a.version == m.version && a.complete))
+        .filter(|m| !complete.contains(&m.version))
         .collect())
 }
 

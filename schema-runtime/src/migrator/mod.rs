@@ -198,8 +198,12 @@ impl Migrator {
         pool: &DatabasePool,
     ) -> Result<Vec<AppliedMigration>, MigrateError> {
         let mut session = session::Session::open(pool, &self.options).await?;
+        if let Err(error) = session.prepare(pool).await {
+            session.release().await;
+            return Err(error);
+        }
         let applied = match session.history_exists().await {
-            Ok(true) => session.read_applied().await,
+            Ok(true) => session.read_applied(true).await,
             Ok(false) => Ok(Vec::new()),
             Err(error) => Err(error),
         };

@@ -1,5 +1,6 @@
-//! The runner: lock, make sure the history table exists, read it, refuse on any
-//! disagreement, then apply (or undo) each migration with its history row, and always release.
+//! The runner: read the history (with nothing pending that is all), lock, make sure the
+//! history table exists, read it again, refuse on any disagreement, then apply (or undo) each
+//! migration with its history row, and always release.
 //!
 //! A statement that fails on the lock timeout is retried with bounded, jittered backoff
 //! (`MigratorOptions::retry`): a transactional migration is rolled back as a whole (so no
@@ -32,19 +33,43 @@ pub(crate) async fn run(
     goal: Goal,
 ) -> Result<Report, MigrateError> {
     let mut session = Session::open(pool, migrator.options()).await?;
-    let outcome = run_locked(migrator, &mut session, goal).await;
+    let outcome = run_session(migrator, pool, &mut session, goal).await;
     session.release().await;
     outcome
 }
 
-async fn run_locked(
+/// The history as this run last read it.
+struct Known {
+    /// The rows, by version.
+    rows: Vec<AppliedMigration>,
+    /// SQLite: `PRAGMA data_version` read just before `rows`. While it stays the same no
+    /// other connection has committed anything, so `rows` plus what this run did is still
+    /// the history, and a migration's transaction need not read it again.
+    data_version: Option<i64>,
+}
+
+impl Known {
+    async fn read(session: &mut Session) -> Result<Known, MigrateError> {
+        let data_version = session.data_version().await?;
+        let rows = session.read_applied(false).await?;
+        Ok(Known { rows, data_version })
+    }
+
+    fn row(&self, version: i64) -> Option<&AppliedMigration> {
+        match self.rows.binary_search_by_key(&version, |a| a.version) {
+            Ok(index) => Some(&self.rows[index]),
+            // Read `ORDER BY version`; a linear search if the database sorted otherwise.
+            Err(_) => self.rows.iter().find(|a| a.version == version),
+        }
+    }
+}
+
+async fn run_session(
     migrator: &Migrator,
+    pool: &DatabasePool,
     session: &mut Session,
     goal: Goal,
 ) -> Result<Report, MigrateError> {
-    session.lock().await?;
-    session.ensure_history().await?;
-    let applied = session.read_applied().await?;
     let migrations = migrator.migrations();
     let mut report = Report {
         direction: match goal {
@@ -53,18 +78,44 @@ async fn run_locked(
         },
         migrations: Vec::new(),
     };
+    // Applying: read the history first, without the lock and creating nothing. When every
+    // migration is applied and unchanged that is the whole run (no lock, no write, nothing
+    // but this read): whatever another run changes after it, this run is as if it had run
+    // just before that one. Anything else (pending, unfinished, refused, no history table
+    // yet, an error) is decided under the lock below, from a read made there.
+    let mut first_read = None;
+    if let Goal::Up { to } = goal {
+        if let Ok(known) = Known::read(session).await {
+            if analysis::to_apply(migrations, &known.rows, to).is_ok_and(|p| p.is_empty()) {
+                return Ok(report);
+            }
+            first_read = Some(known);
+        }
+    }
+    session.prepare(pool).await?;
+    session.lock().await?;
+    if first_read.is_none() {
+        session.ensure_history().await?;
+    }
+    // Under a run-wide lock, read again: another run may have moved on before this one got
+    // the lock. Under a per-migration lock (SQLite, PostgreSQL transaction mode) no read
+    // here is protected anyway: each migration's transaction checks again (`recheck`).
+    let mut known = match first_read {
+        Some(known) if session.per_migration_lock() => known,
+        _ => Known::read(session).await?,
+    };
     match goal {
         Goal::Up { to } => {
-            let mut current = analysis::current_version(&applied);
-            for migration in analysis::to_apply(migrations, &applied, to)? {
-                let applied_now = apply(migrator, session, migration, &applied, current).await?;
+            let mut current = analysis::current_version(&known.rows);
+            for migration in analysis::to_apply(migrations, &known.rows, to)? {
+                let applied_now = apply(migrator, session, migration, &mut known, current).await?;
                 current = Some(migration.version);
                 report.migrations.extend(applied_now);
             }
         }
         Goal::Down(target) => {
-            for migration in analysis::to_roll_back(migrations, &applied, target)? {
-                if let Some(done) = undo(session, migration).await? {
+            for migration in analysis::to_roll_back(migrations, &known.rows, target)? {
+                if let Some(done) = undo(session, migration, &mut known).await? {
                     report.migrations.push(done);
                 }
             }
@@ -92,12 +143,13 @@ async fn apply(
     migrator: &Migrator,
     session: &mut Session,
     migration: &Migration,
-    applied: &[AppliedMigration],
+    known: &mut Known,
     current: Option<i64>,
 ) -> Result<Option<Applied>, MigrateError> {
     if transactional(session.dialect, no_transaction(&migration.up)) {
         let all = migrator.migrations();
-        return retrying_transaction(session, all, migration, Direction::Up, current).await;
+        let place = (all, migration, Direction::Up);
+        return retrying_transaction(session, place, current, known).await;
     }
     if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {
         return Err(MigrateError::NoTransactionNeedsSessionLock {
@@ -105,8 +157,7 @@ async fn apply(
             file: migration.up.file.to_string(),
         });
     }
-    let row = applied.iter().find(|a| a.version == migration.version);
-    let outcome = outside_transaction(session, migration, row).await?;
+    let outcome = outside_transaction(session, migration, known.row(migration.version)).await?;
     session.restore_settings().await?;
     Ok(outcome)
 }
@@ -115,14 +166,14 @@ async fn apply(
 /// transaction has been rolled back: wait and run it again, up to the configured attempts.
 async fn retrying_transaction(
     session: &mut Session,
-    all: &[Migration],
-    migration: &Migration,
-    direction: Direction,
+    place: Place<'_>,
     current: Option<i64>,
+    known: &mut Known,
 ) -> Result<Option<Applied>, MigrateError> {
+    let migration = place.1;
     let mut attempt = 1;
     loop {
-        match in_transaction(session, all, migration, direction, current).await {
+        match in_transaction(session, place, current, known).await {
             Ok(done) => return Ok(Some(done)),
             Err(Skip::AlreadyDone) => return Ok(None),
             Err(Skip::Failed(MigrateError::Statement(mut failure)))
@@ -250,14 +301,18 @@ impl From<MigrateError> for Skip {
     }
 }
 
+/// Which migration a transaction runs, and which way: all the migrations (to check the
+/// history against), the one to run, up or down.
+type Place<'m> = (&'m [Migration], &'m Migration, Direction);
+
 /// Runs a script and its history change in one transaction.
 async fn in_transaction(
     session: &mut Session,
-    all: &[Migration],
-    migration: &Migration,
-    direction: Direction,
+    place: Place<'_>,
     current: Option<i64>,
+    known: &mut Known,
 ) -> Result<Applied, Skip> {
+    let (_, migration, direction) = place;
     let script = match direction {
         Direction::Up => &migration.up,
         Direction::Down => &migration.down,
@@ -271,8 +326,7 @@ async fn in_transaction(
         None
     };
     session.begin().await.map_err(Skip::Failed)?;
-    let outcome =
-        transaction_body(session, all, migration, script, direction, fk_off, current).await;
+    let outcome = transaction_body(session, place, script, fk_off, current, known).await;
     match &outcome {
         Ok(_) => {
             if let Err(error) = session.commit().await {
@@ -290,21 +344,23 @@ async fn in_transaction(
 
 async fn transaction_body(
     session: &mut Session,
-    all: &[Migration],
-    migration: &Migration,
+    place: Place<'_>,
     script: &Script,
-    direction: Direction,
     fk_off: bool,
     current: Option<i64>,
+    known: &mut Known,
 ) -> Result<Applied, Skip> {
+    let (_, migration, direction) = place;
     let version_before = if session.per_migration_lock() {
-        recheck(session, all, migration, direction).await?
+        recheck(session, place, current, known).await?
     } else {
         // The run-wide lock has been held since the history was read.
         current
     };
     let started = Instant::now();
-    if direction == Direction::Up {
+    // A row of an unfinished earlier attempt (the file was `-- schema:no-transaction` then)
+    // is replaced; `known` is exact here (read under the lock, or checked just above).
+    if direction == Direction::Up && known.row(migration.version).is_some() {
         session.delete_row(migration.version, true).await?;
     }
     let statements = script.statements(session.dialect);
@@ -357,27 +413,41 @@ async fn transaction_body(
 }
 
 /// Under a per-migration lock (SQLite, PostgreSQL transaction mode) another process may have
-/// moved on since the history was first read: read it again inside the transaction. Returns
-/// the version the database is at.
+/// moved on since the history was read: check inside the transaction. On SQLite, while no
+/// other connection has committed (`PRAGMA data_version` unchanged) the history is what was
+/// last read plus this run's own changes, and is not read again; otherwise it is, with the
+/// same checks as at the start. Returns the version the database is at.
 async fn recheck(
     session: &mut Session,
-    all: &[Migration],
-    migration: &Migration,
-    direction: Direction,
+    (all, migration, direction): Place<'_>,
+    current: Option<i64>,
+    known: &mut Known,
 ) -> Result<Option<i64>, Skip> {
-    let applied = session.read_applied().await?;
+    let unchanged = match known.data_version {
+        Some(seen) => session.data_version().await? == Some(seen),
+        None => false,
+    };
+    if !unchanged {
+        *known = Known::read(session).await?;
+        if direction == Direction::Up {
+            // Refuses as a run starting now would (changed, missing, out of order).
+            analysis::to_apply(all, &known.rows, None)?;
+        }
+    }
+    // This run's own changes since the read concern only migrations it has passed.
+    let done = known.row(migration.version).is_some_and(|a| a.complete);
     let still_needed = match direction {
-        Direction::Up => analysis::to_apply(all, &applied, None)?
-            .iter()
-            .any(|m| m.version == migration.version),
-        Direction::Down => applied
-            .iter()
-            .any(|a| a.version == migration.version && a.complete),
+        Direction::Up => !done,
+        Direction::Down => done,
     };
     if !still_needed {
         return Err(Skip::AlreadyDone);
     }
-    Ok(analysis::current_version(&applied))
+    Ok(match direction {
+        Direction::Up => analysis::current_version(&known.rows).max(current),
+        // Undoing newest first: the database is at this migration.
+        Direction::Down => current,
+    })
 }
 
 /// Runs a `-- schema:no-transaction` (or MySQL) up script statement by statement, recording
@@ -463,7 +533,7 @@ async fn claim(
     let exclusive = session.per_migration_lock();
     let fresh = if exclusive {
         session.begin().await?;
-        match session.read_applied().await {
+        match session.read_applied(false).await {
             Ok(applied) => Some(applied),
             Err(error) => {
                 session.rollback().await;
@@ -511,11 +581,13 @@ async fn claim(
 async fn undo(
     session: &mut Session,
     migration: &Migration,
+    known: &mut Known,
 ) -> Result<Option<Applied>, MigrateError> {
     let script = &migration.down;
     if transactional(session.dialect, no_transaction(script)) {
         let current = Some(migration.version);
-        return retrying_transaction(session, &[], migration, Direction::Down, current).await;
+        let place = (&[][..], migration, Direction::Down);
+        return retrying_transaction(session, place, current, known).await;
     }
     if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {
         return Err(MigrateError::NoTransactionNeedsSessionLock {
@@ -547,7 +619,7 @@ async fn undo(
 
 /// The highest finished version, read after a failure outside a transaction.
 async fn version_now(session: &mut Session) -> Option<i64> {
-    let applied = session.read_applied().await.ok()?;
+    let applied = session.read_applied(false).await.ok()?;
     analysis::current_version(&applied)
 }
 

@@ -105,8 +105,16 @@ impl Session {
         Ok(count > 0)
     }
 
-    pub(crate) async fn read_applied(&mut self) -> Result<Vec<AppliedMigration>, MigrateError> {
+    /// Every history row, by version; `applied_at` only `with_times` (the runner does not need
+    /// it, `status` shows it).
+    pub(crate) async fn read_applied(
+        &mut self,
+        with_times: bool,
+    ) -> Result<Vec<AppliedMigration>, MigrateError> {
         let applied_at = match self.dialect {
+            Dialect::Postgres if !with_times => "NULL::text",
+            Dialect::Sqlite if !with_times => "NULL",
+            Dialect::Mysql if !with_times => "CAST(NULL AS CHAR)",
             Dialect::Postgres => {
                 "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
             }
@@ -116,8 +124,22 @@ impl Session {
         let sql = self.sql(&format!(
             "SELECT version, name, checksum, {applied_at}, execution_ms, complete, statements_done, progress_checksum FROM {{table}} ORDER BY version"
         ));
-        let rows: Vec<Row> = with_conn!(&mut self.conn, c => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut *c).await)
-            .map_err(|e| self.error("reading the history table", e))?;
+        let rows: Result<Vec<Row>, sqlx::Error> = match &mut self.conn {
+            // A simple query (no parameters): one round trip, where a prepared one takes two.
+            #[cfg(feature = "postgres")]
+            super::Conn::Postgres(c) => {
+                use sqlx::FromRow;
+                match sqlx::raw_sql(AssertSqlSafe(sql)).fetch_all(&mut *c).await {
+                    Ok(rows) => rows.iter().map(Row::from_row).collect(),
+                    Err(error) => Err(error),
+                }
+            }
+            #[allow(unreachable_patterns)]
+            conn => {
+                with_conn!(conn, c => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut *c).await)
+            }
+        };
+        let rows = rows.map_err(|e| self.error("reading the history table", e))?;
         Ok(rows
             .into_iter()
             .map(

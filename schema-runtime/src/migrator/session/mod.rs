@@ -58,9 +58,12 @@ pub(crate) struct Session {
     key: i64,
     holds_lock: bool,
     abandon: AbandonGuard,
-    /// PostgreSQL: the settings made with `SET` on this connection before any migration ran
-    /// (by the pool's `after_connect` and by `configure`), put back by `restore_settings`.
-    baseline: Vec<(String, String)>,
+    /// PostgreSQL: the SQL that puts back the settings made with `SET` on this connection
+    /// before any migration ran (by the pool's `after_connect` and by `configure`): `RESET ALL`
+    /// then one `set_config` per setting, sent as one simple query by `restore_settings`.
+    restore: String,
+    /// Whether `prepare` ran (the connection is configured and its baseline read).
+    prepared: bool,
 }
 
 impl Session {
@@ -88,7 +91,7 @@ impl Session {
         let digest = schema_core::migrations::Checksum::of_normalized(&key_source).0;
         let mut key_bytes = [0u8; 8];
         key_bytes.copy_from_slice(&digest[..8]);
-        let mut session = Session {
+        let session = Session {
             conn,
             dialect: pool.dialect(),
             options: options.clone(),
@@ -96,25 +99,47 @@ impl Session {
             key: i64::from_be_bytes(key_bytes) & i64::MAX,
             holds_lock: false,
             abandon: AbandonGuard::new(pool, None),
-            baseline: Vec::new(),
+            restore: String::new(),
+            prepared: false,
         };
-        let backend_id = session.backend_id().await;
-        session.abandon = AbandonGuard::new(pool, backend_id);
-        session.configure().await?;
-        session.baseline = session.session_settings().await?;
+        // Until `prepare`, nothing runs on the connection: a run with nothing pending only
+        // reads the history.
         Ok(session)
+    }
+
+    /// Gets the connection ready to change the database: arms the clean-up of an abandoned
+    /// run, applies the runner's settings (`lock_timeout`, SQLite `busy_timeout`, ...) and
+    /// records the settings `restore_settings` puts back between migrations. Idempotent.
+    pub(crate) async fn prepare(&mut self, pool: &DatabasePool) -> Result<(), MigrateError> {
+        if self.prepared {
+            return Ok(());
+        }
+        let backend_id = self.backend_id().await;
+        self.abandon = AbandonGuard::new(pool, backend_id);
+        self.configure().await?;
+        let baseline = self.session_settings().await?;
+        self.restore = restore_sql(&baseline);
+        self.prepared = true;
+        Ok(())
     }
 
     /// PostgreSQL: the settings made with `SET` in this session, as `(name, value)`.
     async fn session_settings(&mut self) -> Result<Vec<(String, String)>, MigrateError> {
         match &mut self.conn {
             #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => sqlx::query_as(
-                "SELECT name, current_setting(name) FROM pg_settings WHERE source = 'session' ORDER BY name",
-            )
-            .fetch_all(&mut *c)
-            .await
-            .map_err(|e| MigrateError::database("reading the connection's settings", e)),
+            Conn::Postgres(c) => {
+                use sqlx::FromRow;
+                let read = |e| MigrateError::database("reading the connection's settings", e);
+                let rows = sqlx::raw_sql(
+                    "SELECT name, current_setting(name) FROM pg_settings WHERE source = 'session' ORDER BY name",
+                )
+                .fetch_all(&mut *c)
+                .await
+                .map_err(read)?;
+                rows.iter()
+                    .map(|row| <(String, String)>::from_row(row).map_err(read))
+                    .collect()
+            }
             #[allow(unreachable_patterns)]
             _ => Ok(Vec::new()),
         }
@@ -122,47 +147,54 @@ impl Session {
 
     /// PostgreSQL: undoes the `SET`s a migration file made (`RESET ALL` returns to the
     /// server, role, database and connection-string values), then makes again the ones this
-    /// session started with. Inside a transaction it takes effect with the commit. Other
-    /// databases: nothing (their connection is closed at the end of the run).
+    /// session started with, in one round trip. Inside a transaction it takes effect with the
+    /// commit. Other databases: nothing (their connection is closed at the end of the run).
     pub(crate) async fn restore_settings(&mut self) -> Result<(), MigrateError> {
-        let Session { conn, baseline, .. } = self;
-        match conn {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => {
-                let restore = |e| MigrateError::database("restoring the connection's settings", e);
-                sqlx::raw_sql("RESET ALL")
-                    .execute(&mut *c)
-                    .await
-                    .map_err(restore)?;
-                for (name, value) in baseline.iter() {
-                    sqlx::query("SELECT set_config($1, $2, false)")
-                        .bind(name)
-                        .bind(value)
-                        .execute(&mut *c)
-                        .await
-                        .map_err(restore)?;
-                }
-                Ok(())
-            }
-            #[allow(unreachable_patterns)]
-            _ => {
-                let _ = baseline;
-                Ok(())
-            }
+        if self.dialect != Dialect::Postgres {
+            return Ok(());
         }
+        debug_assert!(self.prepared, "restore_settings before prepare");
+        let Session { conn, restore, .. } = self;
+        let sql = AssertSqlSafe(restore.clone());
+        with_conn!(conn, c => sqlx::raw_sql(sql).execute(&mut *c).await.map(drop))
+            .map_err(|e| MigrateError::database("restoring the connection's settings", e))
     }
 
     /// The server's id of this connection (PostgreSQL backend pid, MySQL connection id).
     async fn backend_id(&mut self) -> Option<i64> {
-        let sql = match self.dialect {
+        match &mut self.conn {
             // Behind a transaction-pooling proxy the pid belongs to whichever server
             // connection ran the query, possibly someone else's later: never end it.
-            Dialect::Postgres if self.options.lock_mode == LockMode::Transaction => return None,
-            Dialect::Postgres => "SELECT pg_backend_pid()::bigint",
-            Dialect::Mysql => "SELECT CAST(CONNECTION_ID() AS SIGNED)",
-            Dialect::Sqlite => return None,
-        };
-        with_conn!(&mut self.conn, c => sqlx::query_scalar(sql).fetch_one(&mut *c).await.ok())
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) if self.options.lock_mode == LockMode::Session => {
+                use sqlx::Row;
+                // A simple query: one round trip, where a prepared one takes two.
+                let row = sqlx::raw_sql("SELECT pg_backend_pid()::bigint")
+                    .fetch_one(&mut *c)
+                    .await
+                    .ok()?;
+                row.try_get(0).ok()
+            }
+            #[cfg(feature = "mysql")]
+            Conn::Mysql(c) => sqlx::query_scalar("SELECT CAST(CONNECTION_ID() AS SIGNED)")
+                .fetch_one(&mut *c)
+                .await
+                .ok(),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
+    /// SQLite: `PRAGMA data_version`, which changes when another connection commits to the
+    /// database (and only then: this connection's own commits leave it as it is). Other
+    /// databases: `None`.
+    pub(crate) async fn data_version(&mut self) -> Result<Option<i64>, MigrateError> {
+        match &mut self.conn {
+            #[cfg(feature = "sqlite")]
+            Conn::Sqlite(c) => sqlite::data_version(c).await.map(Some),
+            #[allow(unreachable_patterns)]
+            _ => Ok(None),
+        }
     }
 
     async fn configure(&mut self) -> Result<(), MigrateError> {
@@ -427,6 +459,30 @@ pub(crate) fn session_setting(sql: &str) -> bool {
         second.as_str(),
         "" | "LOCAL" | "GLOBAL" | "PERSIST" | "PERSIST_ONLY" | "TRANSACTION" | "CONSTRAINTS"
     )
+}
+
+/// PostgreSQL: `RESET ALL`, then `set_config` for each `(name, value)` a session started with,
+/// as one simple query (the values are literals: no parameters in a multi-statement query).
+fn restore_sql(baseline: &[(String, String)]) -> String {
+    let mut sql = String::from("RESET ALL");
+    for (name, value) in baseline {
+        sql.push_str("; SELECT set_config(");
+        sql.push_str(&pg_literal(name));
+        sql.push_str(", ");
+        sql.push_str(&pg_literal(value));
+        sql.push_str(", false)");
+    }
+    sql
+}
+
+/// A PostgreSQL string literal of any text, whatever `standard_conforming_strings` is.
+pub(crate) fn pg_literal(text: &str) -> String {
+    let quoted = text.replace('\'', "''");
+    if quoted.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
 }
 
 /// SQLite reports a held write lock as SQLITE_BUSY (code 5, extended codes 261/517).

@@ -3,7 +3,7 @@
 
 use crate::migrator::{MigrateError, MigratorOptions};
 use schema_core::migrations::Statement;
-use sqlx::{AssertSqlSafe, PgConnection};
+use sqlx::{AssertSqlSafe, PgConnection, Row};
 use std::time::{Duration, Instant};
 
 /// Polls `pg_try_advisory_lock` instead of blocking in `pg_advisory_lock`: a blocked waiter
@@ -17,11 +17,13 @@ pub(super) async fn lock(
     let started = Instant::now();
     let mut delay = Duration::from_millis(25);
     loop {
-        let acquired: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-            .bind(key)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| MigrateError::database("taking the migration lock", e))?;
+        // `key` is a number computed here: a simple query, one round trip.
+        let acquired: bool =
+            sqlx::raw_sql(AssertSqlSafe(format!("SELECT pg_try_advisory_lock({key})")))
+                .fetch_one(&mut *conn)
+                .await
+                .and_then(|row| row.try_get(0))
+                .map_err(|e| MigrateError::database("taking the migration lock", e))?;
         if acquired {
             return Ok(());
         }
@@ -38,8 +40,7 @@ pub(super) async fn lock(
 }
 
 pub(super) async fn unlock(conn: &mut PgConnection, key: i64) {
-    let _ = sqlx::query("SELECT pg_advisory_unlock($1)")
-        .bind(key)
+    let _ = sqlx::raw_sql(AssertSqlSafe(format!("SELECT pg_advisory_unlock({key})")))
         .execute(&mut *conn)
         .await;
 }

@@ -1,4 +1,5 @@
-//! SQLite: `PRAGMA foreign_keys` around table rebuilds and `PRAGMA foreign_key_check`.
+//! SQLite: `PRAGMA foreign_keys` around table rebuilds, `PRAGMA foreign_key_check`, and
+//! `PRAGMA data_version` (has another connection changed the database?).
 
 use crate::migrator::MigrateError;
 use sqlx::SqliteConnection;
@@ -11,6 +12,13 @@ pub(super) async fn foreign_keys_enabled(
         .await
         .map_err(|e| MigrateError::database("reading PRAGMA foreign_keys", e))?;
     Ok(on != 0)
+}
+
+pub(super) async fn data_version(conn: &mut SqliteConnection) -> Result<i64, MigrateError> {
+    sqlx::query_scalar("PRAGMA data_version")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| MigrateError::database("reading PRAGMA data_version", e))
 }
 
 pub(super) async fn foreign_key_violations(
