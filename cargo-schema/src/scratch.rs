@@ -85,7 +85,8 @@ async fn drop_leftovers(admin: &DatabasePool, now: Duration) {
     };
     let Ok(names) = list else { return };
     for name in names {
-        if !created_at(&name).is_some_and(|t| now.saturating_sub(t) > LEFTOVER_AFTER) {
+        let leftover = created_at(&name).is_some_and(|t| now.saturating_sub(t) > LEFTOVER_AFTER);
+        if !leftover {
             continue;
         }
         if drop_named(admin, &name).await.is_ok() {

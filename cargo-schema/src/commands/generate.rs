@@ -17,7 +17,7 @@ use crate::output::{display_path, Output};
 use crate::package::{self, SchemaTarget};
 use crate::snapshot_file::{self, write_atomically};
 use crate::structs;
-use schema_core::generate::Generated;
+use schema_core::generate::{ChangeReport, Generated};
 use schema_core::migrations::Checksum;
 use schema_core::snapshot::{ChainEntry, MigrationKind, Snapshot};
 use serde_json::{json, Value};
@@ -164,6 +164,7 @@ fn check_accepted_keys(accepted: &[String], outcomes: &[Outcome]) -> Result<(), 
 fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
     let mut targets = Vec::new();
     let mut flags: Vec<String> = Vec::new();
+    let mut drops = false;
     for outcome in refused {
         let Some(generated) = &outcome.generated else {
             continue;
@@ -175,13 +176,24 @@ fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
             &args.accept,
             args.allow_destructive,
         );
+        let in_down = |c: &ChangeReport| generated.rollback.iter().any(|r| std::ptr::eq(r, c));
+        let down_steps = waiting.iter().filter(|c| in_down(c)).count();
+        let what = match (waiting.len() - down_steps, down_steps) {
+            (n, 0) => format!("{n} change(s)"),
+            (0, d) => format!("{d} step(s) of the down migration"),
+            (n, d) => format!("{n} change(s) and {d} step(s) of the down migration"),
+        };
         out.diag(format!(
-            "error: refused: {} change(s) for {} need an acknowledgement (destructive, or rewriting a table); nothing written",
-            waiting.len(),
+            "error: refused: {what} for {} need an acknowledgement (destructive, or rewriting a table); nothing written",
             outcome.target.dialect
         ));
         for change in &waiting {
-            let rollback = if generated.rollback.iter().any(|r| std::ptr::eq(r, *change)) {
+            if change.summary.starts_with("drop table ")
+                || change.summary.starts_with("drop column ")
+            {
+                drops = true;
+            }
+            let rollback = if in_down(change) {
                 "in the down migration: "
             } else {
                 ""
@@ -210,8 +222,13 @@ fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
             "needs_accept": waiting.iter().filter_map(|c| c.risk.accept.clone()).collect::<Vec<_>>(),
         }));
     }
+    let rename = if drops {
+        "; to rename instead of dropping, add `#[schema(renamed_from = \"old\")]`"
+    } else {
+        ""
+    };
     out.diag(format!(
-        "  help: if this is intended, run `cargo schema generate {}` (each acknowledgement is written into the migration as `-- schema:accept <change>` for review); to rename instead of dropping, add `#[schema(renamed_from = \"old\")]`",
+        "  help: if this is intended, run `cargo schema generate {}` (each acknowledgement is written into the migration as `-- schema:accept <change>` for review){rename}",
         flags.join(" ")
     ));
     out.json(&json!({"status": "refused", "targets": targets}));

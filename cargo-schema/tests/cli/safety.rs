@@ -36,7 +36,9 @@ fn refusal_names_the_exact_accept_and_the_accept_is_recorded() {
         .assert_stdout("drop column posts.title")
         .assert_stdout("WHY -> WHAT IT DID")
         .assert_stderr("to go ahead: --accept \"drop column posts.title\"")
-        .assert_stderr("safer: stop reading and writing the column");
+        .assert_stderr("safer: stop reading and writing the column")
+        .assert_stderr("refused: 1 change(s) for sqlite")
+        .assert_stderr("to rename instead of dropping");
     assert_eq!(fixture.tree(), before, "a refused generate writes nothing");
     let json = fixture.run(&["generate", "--format", "json"]);
     json.assert_code(1);
@@ -295,7 +297,9 @@ fn the_rollback_of_an_added_enum_value_needs_its_own_acknowledgement() {
         .assert_stderr("in the down migration: ")
         .assert_stderr("to go ahead: --accept \"alter enum status\"")
         // SQLite's enum is a check on the column: its rollback rebuilds the table.
-        .assert_stderr(SQLITE_KEY);
+        .assert_stderr(SQLITE_KEY)
+        .assert_stderr("refused: 1 step(s) of the down migration for postgres");
+    assert!(!run.stderr.contains("to rename instead"), "{}", run.stderr);
     assert_eq!(fixture.tree(), before, "a refused generate writes nothing");
     let json = fixture.run(&["generate", "--format", "json"]);
     json.assert_code(1);

@@ -427,7 +427,7 @@ fn postgres_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
     query(format!("DROP DATABASE IF EXISTS \"{young}\""));
     assert_eq!(
         left,
-        [young.clone()],
+        std::slice::from_ref(&young),
         "the old leftover is swept, the young one kept"
     );
 }
