@@ -279,3 +279,97 @@ fn large_schemas_are_ordered_quickly() {
     }
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+/// `blog()` with posts.user_id's foreign key changed by `f` (`None`: no foreign key).
+fn blog_fk(f: impl FnOnce(&mut Option<ReferenceDecl>)) -> Declarations {
+    let mut d = blog();
+    let c = d.tables[1]
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "user_id")
+        .unwrap();
+    f(&mut c.references);
+    d
+}
+
+#[test]
+fn mysql_drops_the_index_innodb_made_for_a_dropped_foreign_key() {
+    let p = plan_of(&blog(), &blog_fk(|r| *r = None), Dialect::Mysql);
+    assert_eq!(
+        labels(&p),
+        [
+            "drop foreign key posts_user_id_fkey on posts",
+            "drop index posts_user_id_fkey on posts",
+        ]
+    );
+    // The down creates that index first; the key added after it uses it, as InnoDB would.
+    let down: Vec<String> = p
+        .down
+        .iter()
+        .map(|s| match &s.step {
+            Step::Change(c) => c.summary(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        down,
+        [
+            "add index posts_user_id_fkey on posts (user_id)",
+            "add foreign key posts_user_id_fkey on posts (user_id) -> users (id)",
+        ]
+    );
+    assert_down_is_reverse(&p);
+    // PostgreSQL and SQLite make no index for a foreign key.
+    let p = plan_of(&blog(), &blog_fk(|r| *r = None), Dialect::Postgres);
+    assert_eq!(labels(&p), ["drop foreign key posts_user_id_fkey on posts"]);
+}
+
+#[test]
+fn mysql_keeps_the_index_when_another_covers_the_key_or_the_key_comes_back() {
+    let covered = |mut d: Declarations| {
+        d.tables[1].indexes.push(IndexDecl {
+            name: Some("posts_by_user".into()),
+            columns: vec!["user_id".into(), "title".into()],
+            predicate: None,
+        });
+        d
+    };
+    let p = plan_of(
+        &covered(blog()),
+        &covered(blog_fk(|r| *r = None)),
+        Dialect::Mysql,
+    );
+    assert_eq!(labels(&p), ["drop foreign key posts_user_id_fkey on posts"]);
+
+    // New actions: dropped and added back under its name, on the index it had.
+    let p = plan_of(
+        &blog(),
+        &blog_fk(|r| r.as_mut().unwrap().on_update = Some(FkAction::Cascade)),
+        Dialect::Mysql,
+    );
+    assert!(
+        !labels(&p).iter().any(|l| l.starts_with("drop index")),
+        "{:?}",
+        labels(&p)
+    );
+}
+
+#[test]
+fn mysql_writes_out_the_index_innodb_would_make_for_an_added_foreign_key() {
+    let p = plan_of(&blog_fk(|r| *r = None), &blog(), Dialect::Mysql);
+    assert_eq!(
+        labels(&p),
+        [
+            "add index posts_user_id_fkey on posts (user_id)",
+            "add foreign key posts_user_id_fkey on posts (user_id) -> users (id)",
+        ]
+    );
+    assert_down_is_reverse(&p);
+    // A new table's foreign key gets InnoDB's own index: dropping the table drops it too.
+    let p = plan_of(&empty(), &blog(), Dialect::Mysql);
+    assert!(
+        !labels(&p).iter().any(|l| l.starts_with("add index")),
+        "{:?}",
+        labels(&p)
+    );
+}

@@ -475,3 +475,30 @@ fn variant_renamed_from_a_value_that_still_exists_is_an_error() {
         "{errors:?}"
     );
 }
+
+/// InnoDB has one rule for `RESTRICT` and `NO ACTION` and introspection reports it as no
+/// action: resolve stores a declared `restrict` the same way on MySQL, and keeps it elsewhere.
+#[test]
+fn restrict_is_no_action_on_mysql_only() {
+    let mut d = blog();
+    let user_id = d.tables[1]
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "user_id")
+        .unwrap();
+    let r = user_id.references.as_mut().unwrap();
+    r.on_delete = Some(FkAction::Restrict);
+    r.on_update = Some(FkAction::Restrict);
+    let actions = |dialect| {
+        let (s, _) = schema(&d, dialect);
+        let fk = &s.tables["posts"].foreign_keys[0];
+        (fk.on_delete, fk.on_update)
+    };
+    assert_eq!(
+        actions(Dialect::Mysql),
+        (FkAction::NoAction, FkAction::NoAction)
+    );
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        assert_eq!(actions(dialect), (FkAction::Restrict, FkAction::Restrict));
+    }
+}

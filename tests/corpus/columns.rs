@@ -284,7 +284,7 @@ pub fn default_sql_expression() -> Scenario {
     .seed(rows(
         "users",
         &["id", "email", "created_at"],
-        &[&["1", "'a@x'", "'2024-01-02 03:04:05+00'"]],
+        &[&["1", "'a@x'", "'2024-01-02 03:04:05'"]],
     ))
     .expect(rows("users", &["id", "email"], &[&["1", "'a@x'"]]))
 }

@@ -1,8 +1,9 @@
 //! The evolution corpus: one function per scenario, grouped by what changes. Each returns a
 //! [`Scenario`]: source declarations, target declarations, seed rows, and the rows expected
 //! after up when they differ from the seed. [`for_each_scenario!`] lists them all, once:
-//! `tests/tests/corpus.rs` runs every one on PostgreSQL and SQLite, `tests/tests/squawk.rs`
-//! lints their PostgreSQL migrations.
+//! `tests/tests/corpus.rs` runs every one on PostgreSQL, SQLite and MySQL/MariaDB (a scenario
+//! a dialect truly cannot do says so with `Scenario::not_on(dialect, reason)`, printed on every
+//! run), `tests/tests/squawk.rs` lints their PostgreSQL migrations.
 
 pub mod columns;
 pub mod constraints;
@@ -12,6 +13,7 @@ pub mod tables;
 
 pub use schema_core::decl::FkAction;
 pub use schema_core::decl::TypeDecl::{self, *};
+pub use schema_core::Dialect;
 pub use schema_tests::build::{col, decls, enum_type, table, Tbl};
 pub use schema_tests::scenario::{rows, Scenario};
 
@@ -85,6 +87,8 @@ macro_rules! for_each_scenario {
             constraints::add_foreign_key,
             constraints::drop_foreign_key,
             constraints::change_foreign_key_actions,
+            constraints::change_foreign_key_to_restrict,
+            constraints::drop_foreign_key_on_indexed_column,
             constraints::add_check,
             constraints::drop_check,
             constraints::change_check_expression,

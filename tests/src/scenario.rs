@@ -48,6 +48,9 @@ pub struct Scenario {
     pub expect: Option<Vec<Rows>>,
     /// The dialects the scenario runs on.
     pub dialects: Vec<Dialect>,
+    /// Dialects taken out with [`Scenario::not_on`], each with the reason in words; the corpus
+    /// test prints them on every run.
+    pub excluded: Vec<(Dialect, &'static str)>,
     /// Enum value renames `(enum, new value) -> old value`, which no attribute declares yet;
     /// added to the rename hints resolve gives for the target.
     pub enum_value_renames: Vec<((String, String), String)>,
@@ -61,7 +64,8 @@ impl Scenario {
             target,
             seed: Vec::new(),
             expect: None,
-            dialects: vec![Dialect::Postgres, Dialect::Sqlite],
+            dialects: vec![Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql],
+            excluded: Vec::new(),
             enum_value_renames: Vec::new(),
         }
     }
@@ -84,8 +88,23 @@ impl Scenario {
         self
     }
 
+    /// Runs on `dialect` alone: the scenario is about that dialect (the others have their own
+    /// scenario for the same change).
     pub fn only(mut self, dialect: Dialect) -> Self {
         self.dialects = vec![dialect];
+        self
+    }
+
+    /// Does not run on `dialect`, which truly cannot do the change; `reason` says why in words
+    /// and is printed whenever the scenario runs, so nothing is skipped silently.
+    pub fn not_on(mut self, dialect: Dialect, reason: &'static str) -> Self {
+        assert!(
+            !reason.trim().is_empty(),
+            "{}: an exclusion needs a reason",
+            self.name
+        );
+        self.dialects.retain(|&d| d != dialect);
+        self.excluded.push((dialect, reason));
         self
     }
 }

@@ -1,5 +1,7 @@
-//! The evolution corpus on real databases: every scenario of `tests/corpus/` on PostgreSQL and
-//! SQLite; up -> introspected == target and seed rows kept; down -> introspected == source.
+//! The evolution corpus on real databases: every scenario of `tests/corpus/` on PostgreSQL,
+//! SQLite and MySQL/MariaDB; up -> introspected == target and seed rows kept; down ->
+//! introspected == source. A dialect a scenario leaves out (`Scenario::not_on`) is printed
+//! with its reason on every run.
 
 #[path = "../corpus/mod.rs"]
 mod corpus;
@@ -10,6 +12,7 @@ use schema_tests::live::LiveDb;
 use schema_tests::scenario::{expect_schema, generate, resolve, run, Order, Scenario};
 
 async fn check(scenario: Scenario) {
+    announce_exclusions(&scenario);
     let mut failures = Vec::new();
     for &dialect in &scenario.dialects {
         let Some(db) = LiveDb::open(dialect).await else {
@@ -25,6 +28,19 @@ async fn check(scenario: Scenario) {
         scenario.name,
         failures.join("\n\n")
     );
+}
+
+/// Prints the dialects `scenario` leaves out and why, past the test harness' output capture
+/// (straight to the process' stderr), so an exclusion shows on every run.
+fn announce_exclusions(scenario: &Scenario) {
+    use std::io::Write;
+    for (dialect, reason) in &scenario.excluded {
+        let _ = writeln!(
+            std::io::stderr(),
+            "EXCLUDED on {dialect}: scenario `{}`: {reason}",
+            scenario.name
+        );
+    }
 }
 
 macro_rules! corpus {
@@ -52,9 +68,10 @@ fn corpus_has_at_least_forty_scenarios() {
     assert!(SCENARIOS.len() >= 40, "only {} scenarios", SCENARIOS.len());
 }
 
-/// MySQL's renderer does not carry out every change yet, so the corpus' evolutions run on
-/// PostgreSQL and SQLite only; on MySQL every source and target schema of the corpus is created
-/// from nothing and must introspect equal to what resolve made of it.
+/// The round trips create each source schema from nothing and reach each target by migrating;
+/// here every target (and the source of a scenario that does not run on MySQL) is created from
+/// nothing on MySQL too, and must introspect equal to what resolve made of it, columns in
+/// declared order.
 #[tokio::test]
 async fn every_corpus_schema_creates_on_mysql() {
     let Some(db) = LiveDb::mysql().await else {
@@ -63,7 +80,12 @@ async fn every_corpus_schema_creates_on_mysql() {
     let mut checked = 0;
     let mut failures = Vec::new();
     for scenario in all_scenarios() {
-        for (side, decls) in [("source", &scenario.source), ("target", &scenario.target)] {
+        let round_trip = scenario.dialects.contains(&Dialect::Mysql);
+        let sides = [("source", &scenario.source), ("target", &scenario.target)];
+        for (side, decls) in sides
+            .into_iter()
+            .filter(|(side, _)| !round_trip || *side == "target")
+        {
             // Declarations MySQL cannot hold (partial indexes) are refused by resolve.
             let Ok((schema, _)) = resolve(decls, Dialect::Mysql) else {
                 continue;
@@ -87,7 +109,7 @@ async fn every_corpus_schema_creates_on_mysql() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(
-        checked >= 100,
+        checked >= SCENARIOS.len(),
         "only {checked} corpus schemas could be created on MySQL"
     );
 }

@@ -8,10 +8,12 @@
 //!
 //! Dialect specifics: on PostgreSQL and MySQL a new table's foreign keys become separate steps
 //! after every table exists (so cycles between new tables work) and a dropped table's foreign
-//! keys are dropped first; on SQLite they stay inline in `CREATE TABLE` (SQLite accepts forward
+//! keys are dropped first (on MySQL with the index InnoDB makes for a foreign key written
+//! out: [`mysql`]); on SQLite they stay inline in `CREATE TABLE` (SQLite accepts forward
 //! references) and every change `ALTER TABLE` cannot express is folded into one table rebuild.
 
 mod lost;
+mod mysql;
 mod order;
 mod renames;
 pub mod risk;
@@ -62,7 +64,7 @@ pub fn plan_for(from: &Schema, to: &Schema, changes: &[Change], target: Target) 
         Dialect::Sqlite => sqlite::steps(from, to, changes, &renames),
         Dialect::Postgres | Dialect::Mysql => changes
             .iter()
-            .flat_map(|c| split::split_steps(c, from, &renames, changes))
+            .flat_map(|c| split::split_steps(c, from, to, &renames, changes))
             .collect(),
     };
     up.sort_by_key(|s| order::phase(&s.step));

@@ -1,13 +1,15 @@
 //! PostgreSQL and MySQL: changes as steps. A new table's foreign keys become separate steps
 //! after every table exists (so cycles between new tables work); a dropped table's foreign
 //! keys are dropped first; an enum change learns which columns it must retype; a changed
-//! default of an altered enum column is dropped before the enum step and set after it.
+//! default of an altered enum column is dropped before the enum step and set after it. On
+//! MySQL the index InnoDB makes for a foreign key is written out ([`super::mysql`]).
 
 use super::lost::lost_data;
 use super::renames::Renames;
 use super::step::{EnumUsage, PlannedStep, Step};
 use crate::diff::Change;
 use crate::model::{Column, Schema, Table};
+use crate::Dialect;
 
 fn without_foreign_keys(t: &Table) -> Table {
     Table {
@@ -24,6 +26,7 @@ fn planned(step: Step, lost_data: Vec<String>) -> PlannedStep {
 pub(super) fn split_steps(
     change: &Change,
     from: &Schema,
+    to: &Schema,
     renames: &Renames,
     all: &[Change],
 ) -> Vec<PlannedStep> {
@@ -109,6 +112,12 @@ pub(super) fn split_steps(
                     lost_data(change),
                 ),
             ]
+        }
+        Change::DropForeignKey { table, foreign_key } if to.dialect == Dialect::Mysql => {
+            super::mysql::drop_foreign_key(change, table, foreign_key, from, to, renames)
+        }
+        Change::AddForeignKey { table, foreign_key } if to.dialect == Dialect::Mysql => {
+            super::mysql::add_foreign_key(change, table, foreign_key, from, to, renames)
         }
         other => vec![planned(Step::Change(other.clone()), lost_data(other))],
     }

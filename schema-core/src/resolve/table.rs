@@ -5,7 +5,7 @@ use super::columns::resolve_column;
 use super::{check_length, ResolveError};
 use crate::decl::{TableDecl, TypeDecl};
 use crate::dialect::Dialect;
-use crate::model::{Check, Enum, ForeignKey, Index, PrimaryKey, Table, Unique};
+use crate::model::{Check, Enum, FkAction, ForeignKey, Index, PrimaryKey, Table, Unique};
 use crate::naming::{self, fit};
 use crate::sql_expr::canonical_expr;
 use crate::types::quote_literal;
@@ -237,8 +237,8 @@ fn foreign_keys(cx: &mut Ctx<'_>, table: &mut Table, dialect: Dialect) {
     let decl = cx.decl;
     for c in &decl.columns {
         let Some(r) = &c.references else { continue };
-        let on_delete = r.on_delete.unwrap_or_default();
-        let on_update = r.on_update.unwrap_or_default();
+        let on_delete = fk_action(r.on_delete.unwrap_or_default(), dialect);
+        let on_update = fk_action(r.on_update.unwrap_or_default(), dialect);
         use crate::model::FkAction::SetNull;
         if (on_delete == SetNull || on_update == SetNull) && !c.nullable {
             cx.err(
@@ -254,6 +254,16 @@ fn foreign_keys(cx: &mut Ctx<'_>, table: &mut Table, dialect: Dialect) {
             on_delete,
             on_update,
         });
+    }
+}
+
+/// InnoDB makes `RESTRICT` and `NO ACTION` one rule (checked at once, never deferred) and
+/// introspection reports both as one (`RESTRICT`, read as no action): on MySQL a declared
+/// `restrict` is stored as no action, so the resolved schema equals the introspected one.
+pub(crate) fn fk_action(action: FkAction, dialect: Dialect) -> FkAction {
+    match (dialect, action) {
+        (Dialect::Mysql, FkAction::Restrict) => FkAction::NoAction,
+        _ => action,
     }
 }
 

@@ -1,0 +1,218 @@
+//! MySQL and MariaDB (InnoDB): the index a foreign key needs.
+//!
+//! InnoDB needs an index whose leading columns are a foreign key's columns. When
+//! `ADD CONSTRAINT fk FOREIGN KEY ..` finds none, it creates one named after the constraint
+//! (and silently drops it again when a later index covers the columns); `DROP FOREIGN KEY`
+//! never drops it. Introspection leaves an index named after its foreign key, on the key's
+//! columns, out of the model while the key exists (`schema_runtime::introspect::mysql`); once
+//! the key is gone the index would show up as one nobody declared.
+//!
+//! So the planner writes that index out: a foreign key added to an existing table that no
+//! index covers gets `CREATE INDEX <fk name>` on its columns just before it (exactly the index
+//! InnoDB would have made, which the key then uses), and a dropped foreign key that no other
+//! index covered is followed by `DROP INDEX <fk name>`. Each is the other's inverse, so the
+//! down of either direction is right too. A key dropped and added back under its name on the
+//! same columns (new actions) keeps the index it has.
+
+use super::lost::lost_data;
+use super::renames::Renames;
+use super::step::{PlannedStep, Step};
+use crate::diff::Change;
+use crate::model::{ForeignKey, Index, Schema, Table};
+
+/// Some index of `table` (its primary key, a unique, an index other than `except`) starts
+/// with `columns`.
+pub(crate) fn covered(table: &Table, columns: &[String], except: Option<&str>) -> bool {
+    let starts = |cols: &[String]| cols.len() >= columns.len() && cols[..columns.len()] == *columns;
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|p| starts(&p.columns))
+        || table.uniques.iter().any(|u| starts(&u.columns))
+        || table
+            .indexes
+            .iter()
+            .filter(|i| Some(i.name.as_str()) != except)
+            .any(|i| i.predicate.is_none() && starts(&i.columns))
+}
+
+/// The index InnoDB makes for `fk` of `table`, if it makes one: none of the table's indexes
+/// covers the key's columns.
+pub(crate) fn implicit_index(table: &Table, fk: &ForeignKey) -> Option<Index> {
+    (!covered(table, &fk.columns, Some(&fk.name))).then(|| Index {
+        name: fk.name.clone(),
+        columns: fk.columns.clone(),
+        unique: false,
+        predicate: None,
+    })
+}
+
+/// The key named `name` is dropped and added back on the same columns, needing its own index
+/// before and after: the index stays where it is.
+fn keeps_its_index(old: &Table, new: &Table, name: &str, renames: &Renames) -> bool {
+    let renamed = renames.apply(old);
+    let (Some(before), Some(renamed_before), Some(after)) = (
+        old.foreign_keys.iter().find(|f| f.name == name),
+        renamed.foreign_keys.iter().find(|f| f.name == name),
+        new.foreign_keys.iter().find(|f| f.name == name),
+    ) else {
+        return false;
+    };
+    renamed_before.columns == after.columns
+        && implicit_index(old, before).is_some()
+        && implicit_index(new, after).is_some()
+}
+
+/// `DROP FOREIGN KEY`, then `DROP INDEX` of the index InnoDB made for it. `table` is the name
+/// before any rename: foreign keys are dropped first.
+pub(super) fn drop_foreign_key(
+    change: &Change,
+    table: &str,
+    fk: &ForeignKey,
+    from: &Schema,
+    to: &Schema,
+    renames: &Renames,
+) -> Vec<PlannedStep> {
+    let mut steps = vec![PlannedStep {
+        step: Step::Change(change.clone()),
+        lost_data: lost_data(change),
+    }];
+    let Some(old) = from.tables.get(table) else {
+        return steps;
+    };
+    let kept = to
+        .tables
+        .get(renames.table(table))
+        .is_some_and(|new| keeps_its_index(old, new, &fk.name, renames));
+    if let Some(index) = implicit_index(old, fk).filter(|_| !kept) {
+        steps.push(PlannedStep {
+            step: Step::Change(Change::DropIndex {
+                table: table.to_string(),
+                index,
+            }),
+            lost_data: vec![],
+        });
+    }
+    steps
+}
+
+/// `CREATE INDEX` named after the key when InnoDB would make one, then `ADD FOREIGN KEY`.
+/// `table` is the new name: foreign keys are added last.
+pub(super) fn add_foreign_key(
+    change: &Change,
+    table: &str,
+    fk: &ForeignKey,
+    from: &Schema,
+    to: &Schema,
+    renames: &Renames,
+) -> Vec<PlannedStep> {
+    let step = PlannedStep {
+        step: Step::Change(change.clone()),
+        lost_data: lost_data(change),
+    };
+    let Some(new) = to.tables.get(table) else {
+        return vec![step];
+    };
+    let old = from
+        .tables
+        .values()
+        .find(|t| t.name != table && renames.table(&t.name) == table)
+        .or_else(|| from.tables.get(table));
+    if old.is_some_and(|old| keeps_its_index(old, new, &fk.name, renames)) {
+        return vec![step];
+    }
+    match implicit_index(new, fk) {
+        Some(index) => vec![
+            PlannedStep {
+                step: Step::Change(Change::AddIndex {
+                    table: table.to_string(),
+                    index,
+                }),
+                lost_data: vec![],
+            },
+            step,
+        ],
+        None => vec![step],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FkAction, PrimaryKey, Unique};
+
+    fn fk(columns: &[&str]) -> ForeignKey {
+        ForeignKey {
+            name: "posts_user_id_fkey".into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            ref_table: "users".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: FkAction::NoAction,
+            on_update: FkAction::NoAction,
+        }
+    }
+
+    fn posts() -> Table {
+        Table {
+            name: "posts".into(),
+            columns: vec![],
+            primary_key: Some(PrimaryKey {
+                name: "posts_pkey".into(),
+                columns: vec!["id".into()],
+            }),
+            uniques: vec![],
+            indexes: vec![],
+            foreign_keys: vec![fk(&["user_id"])],
+            checks: vec![],
+        }
+    }
+
+    fn index(name: &str, columns: &[&str]) -> Index {
+        Index {
+            name: name.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            unique: false,
+            predicate: None,
+        }
+    }
+
+    #[test]
+    fn an_uncovered_key_has_an_implicit_index_named_after_it() {
+        assert_eq!(
+            implicit_index(&posts(), &fk(&["user_id"])),
+            Some(index("posts_user_id_fkey", &["user_id"]))
+        );
+    }
+
+    #[test]
+    fn an_index_leading_with_the_columns_means_none_was_created() {
+        let mut t = posts();
+        t.indexes
+            .push(index("posts_user_id_at", &["user_id", "at"]));
+        assert_eq!(implicit_index(&t, &fk(&["user_id"])), None);
+
+        let mut t = posts();
+        t.uniques.push(Unique {
+            name: "posts_user_id_key".into(),
+            columns: vec!["user_id".into()],
+        });
+        assert_eq!(implicit_index(&t, &fk(&["user_id"])), None);
+
+        // The primary key covers its own leading columns.
+        let mut t = posts();
+        t.primary_key.as_mut().unwrap().columns = vec!["user_id".into(), "id".into()];
+        assert_eq!(implicit_index(&t, &fk(&["user_id"])), None);
+    }
+
+    #[test]
+    fn an_index_with_the_columns_in_second_place_does_not_cover() {
+        let mut t = posts();
+        t.indexes
+            .push(index("posts_at_user_id", &["at", "user_id"]));
+        assert!(implicit_index(&t, &fk(&["user_id"])).is_some());
+        // Nor does an index on only the first columns of a composite key.
+        let mut t = posts();
+        t.indexes.push(index("posts_user_id", &["user_id"]));
+        assert!(implicit_index(&t, &fk(&["user_id", "org_id"])).is_some());
+    }
+}
