@@ -80,7 +80,7 @@ impl EmbeddedPostgres {
             .await
             .unwrap_or_else(|e| panic!("PostgreSQL {}: create database: {e}", self.version));
         let _ = conn.close().await;
-        crate::testdb::replace_database(&self.admin_url, &name)
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
 
     /// The server log so far (for failure messages).
