@@ -322,3 +322,40 @@ fn with_role_pg() -> Declarations {
     });
     d
 }
+
+/// MySQL's enum is the column type: a renamed value is renamed by widening the list to old
+/// and new values, updating the rows, narrowing; the down does the same backwards. Neither
+/// file needs an acknowledgement (no row's value is lost).
+#[test]
+fn mysql_renames_an_enum_value_in_the_rows() {
+    let before = with_role_pg();
+    let mut after = with_role_pg();
+    after.enums[0].values = vec!["admin".into(), "regular".into()];
+    after.enums[0].renamed_values = vec![("regular".into(), "member".into())];
+    after.tables[0].columns.last_mut().unwrap().default = Some(DefaultDecl::Str("regular".into()));
+    let g = gen(&before, &after, Dialect::Mysql);
+    assert_eq!(
+        body(&g.up_sql),
+        [
+            "ALTER TABLE `users` MODIFY COLUMN `role` enum('admin','member','regular') NOT NULL DEFAULT 'member';",
+            "UPDATE `users` SET `role` = CASE `role` WHEN 'member' THEN 'regular' ELSE `role` END WHERE `role` IN ('member');",
+            "ALTER TABLE `users` MODIFY COLUMN `role` enum('admin','regular') NOT NULL DEFAULT 'regular';",
+        ]
+    );
+    assert_eq!(
+        body(&g.down_sql),
+        [
+            "ALTER TABLE `users` MODIFY COLUMN `role` enum('admin','member','regular') NOT NULL DEFAULT 'member';",
+            "UPDATE `users` SET `role` = CASE `role` WHEN 'regular' THEN 'member' ELSE `role` END WHERE `role` IN ('regular');",
+            "ALTER TABLE `users` MODIFY COLUMN `role` enum('admin','member') NOT NULL DEFAULT 'member';",
+        ]
+    );
+    assert!(!g.destructive);
+    for sql in [&g.up_sql, &g.down_sql] {
+        assert!(!sql.contains("schema:accept"), "{sql}");
+        assert!(
+            sql.contains("the rows were updated to the new ones"),
+            "{sql}"
+        );
+    }
+}

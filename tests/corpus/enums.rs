@@ -200,9 +200,14 @@ fn renamed_value_scenario(name: &'static str) -> Scenario {
     ))
 }
 
+/// MySQL has no enum type either: the column type lists the values, so the column is widened to
+/// old and new values, the rows updated, then narrowed.
 pub fn rename_enum_value() -> Scenario {
-    renamed_value_scenario("rename an enum value that rows hold (PostgreSQL: RENAME VALUE)")
-        .only(schema_core::Dialect::Postgres)
+    let mut s = renamed_value_scenario(
+        "rename an enum value that rows hold (PostgreSQL: RENAME VALUE; MySQL: widen, update, narrow)",
+    );
+    s.dialects = vec![Dialect::Postgres, Dialect::Mysql];
+    s
 }
 
 /// SQLite has no enum type: the schema holds only the check, so the rebuild copies `closed`
@@ -211,5 +216,5 @@ pub fn rename_enum_value_on_sqlite() -> Scenario {
     renamed_value_scenario(
         "rename an enum value that rows hold (SQLite: rebuild must map the value)",
     )
-    .only(schema_core::Dialect::Sqlite)
+    .only(Dialect::Sqlite)
 }

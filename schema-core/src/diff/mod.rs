@@ -21,6 +21,7 @@ mod tables;
 mod values;
 
 pub use change::{column_delta, removed_enum_values, Change, ConstraintKind};
+pub(crate) use values::enum_type_values;
 
 use crate::model::{RenameHints, Schema};
 

@@ -1,6 +1,7 @@
-//! Enum value renames in columns without a native enum type (SQLite): the column's check
-//! `<table>_<column>_check` lists the values (`role IN ('a', 'b')`); a rename hint whose old
-//! value left the list and whose new value joined it renames the value in that column.
+//! Enum value renames in columns without a native enum type. SQLite: the column's check
+//! `<table>_<column>_check` lists the values (`role IN ('a', 'b')`); MySQL: the column type
+//! lists them (`enum('a','b')`). A rename hint whose old value left the list and whose new
+//! value joined it renames the value in that column.
 
 use super::tables::Renames;
 use super::Change;
@@ -8,13 +9,29 @@ use crate::dialect::Dialect;
 use crate::model::{RenameHints, Table};
 use crate::naming::{column_check_name, fit};
 
+/// The values column `c` of `t` may hold, as its dialect lists them.
+fn listed_values(t: &Table, c: &str, dialect: Dialect) -> Option<Vec<String>> {
+    match dialect {
+        Dialect::Sqlite => {
+            let name = fit(&column_check_name(&t.name, c), dialect);
+            t.checks
+                .iter()
+                .find(|k| k.name == name)
+                .and_then(|k| in_list(&k.expr))
+        }
+        Dialect::Mysql => t.column(c).and_then(|col| enum_type_values(&col.ty)),
+        // Native enum types: the enum step renames values (`ALTER TYPE .. RENAME VALUE`).
+        Dialect::Postgres => None,
+    }
+}
+
 pub(super) fn value_renames(
     old: &Table,
     new: &Table,
     renames: &Renames,
     hints: &RenameHints,
 ) -> Vec<Change> {
-    if renames.dialect != Dialect::Sqlite || hints.enum_values.is_empty() {
+    if renames.dialect == Dialect::Postgres || hints.enum_values.is_empty() {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -24,15 +41,10 @@ pub(super) fn value_renames(
             .iter()
             .find(|c| renames.column(&new.name, &c.name) == col.name);
         let Some(old_col) = old_col else { continue };
-        let check_of = |t: &Table, c: &str| {
-            let name = fit(&column_check_name(&t.name, c), renames.dialect);
-            t.checks
-                .iter()
-                .find(|k| k.name == name)
-                .and_then(|k| in_list(&k.expr))
-        };
-        let (Some(before), Some(after)) = (check_of(old, &old_col.name), check_of(new, &col.name))
-        else {
+        let (Some(before), Some(after)) = (
+            listed_values(old, &old_col.name, renames.dialect),
+            listed_values(new, &col.name, renames.dialect),
+        ) else {
             continue;
         };
         let renamed: Vec<(String, String)> = hints
@@ -57,10 +69,19 @@ pub(super) fn value_renames(
     out
 }
 
+/// The values of MySQL's inline `enum('a','b')` type.
+pub(crate) fn enum_type_values(ty: &str) -> Option<Vec<String>> {
+    string_literals(ty.strip_prefix("enum(")?.strip_suffix(')')?)
+}
+
 /// The string literals of `column IN ('a', 'b')`.
 fn in_list(expr: &str) -> Option<Vec<String>> {
     let start = expr.find(" IN (")? + " IN (".len();
-    let body = expr[start..].strip_suffix(')')?;
+    string_literals(expr[start..].strip_suffix(')')?)
+}
+
+/// `'a', 'it''s'` -> `a`, `it's`.
+fn string_literals(body: &str) -> Option<Vec<String>> {
     let mut values = Vec::new();
     let mut chars = body.chars().peekable();
     loop {
@@ -92,7 +113,7 @@ fn in_list(expr: &str) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::in_list;
+    use super::{enum_type_values, in_list};
 
     #[test]
     fn reads_the_values_of_an_in_list() {
@@ -102,5 +123,14 @@ mod tests {
         );
         assert_eq!(in_list("age >= 0"), None);
         assert_eq!(in_list("role IN (1, 2)"), None);
+    }
+
+    #[test]
+    fn reads_the_values_of_a_mysql_enum_type() {
+        assert_eq!(
+            enum_type_values("enum('a','it''s','x,y')"),
+            Some(vec!["a".into(), "it's".into(), "x,y".into()])
+        );
+        assert_eq!(enum_type_values("varchar(20)"), None);
     }
 }

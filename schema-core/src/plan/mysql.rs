@@ -13,12 +13,19 @@
 //! index covered is followed by `DROP INDEX <fk name>`. Each is the other's inverse, so the
 //! down of either direction is right too. A key dropped and added back under its name on the
 //! same columns (new actions) keeps the index it has.
+//!
+//! Enum values renamed in a column (its type is the value list, `enum('open','closed')`)
+//! cannot be renamed by `MODIFY COLUMN`: strict mode refuses the rows holding the old value.
+//! The column is widened to hold old and new values, the rows are updated, then the column is
+//! narrowed to the new list.
 
 use super::lost::lost_data;
 use super::renames::Renames;
 use super::step::{PlannedStep, Step};
+use crate::diff::enum_type_values;
 use crate::diff::Change;
-use crate::model::{ForeignKey, Index, Schema, Table};
+use crate::model::{Column, ForeignKey, Index, Schema, Table};
+use crate::types::mysql_enum_type;
 
 /// Some index of `table` (its primary key, a unique, an index other than `except`) starts
 /// with `columns`.
@@ -134,6 +141,76 @@ pub(super) fn add_foreign_key(
         ],
         None => vec![step],
     }
+}
+
+/// The value renames of column `column` of `table` in `all`.
+fn renamed_values<'a>(table: &str, column: &str, all: &'a [Change]) -> Option<&'a Change> {
+    all.iter().find(|c| {
+        matches!(c, Change::RenameValues { table: t, column: col, .. } if t == table && col == column)
+    })
+}
+
+/// Whether `change` (a value rename) is carried out by the retyping of its column
+/// ([`alter_column`]): it runs nothing on its own.
+pub(super) fn renames_in_alter_column(change: &Change, all: &[Change]) -> bool {
+    let Change::RenameValues { table, column, .. } = change else {
+        return false;
+    };
+    all.iter().any(|c| {
+        matches!(c, Change::AlterColumn { table: t, to, .. } if t == table && to.name == *column)
+    })
+}
+
+/// A column change; when it renames enum values: widen to old and new values, update the
+/// rows, narrow to the new values (each of the three steps inverts in the down).
+pub(super) fn alter_column(
+    change: &Change,
+    table: &str,
+    from: &Column,
+    to: &Column,
+    all: &[Change],
+) -> Vec<PlannedStep> {
+    let whole = || {
+        vec![PlannedStep {
+            step: Step::Change(change.clone()),
+            lost_data: lost_data(change),
+        }]
+    };
+    let Some(rename) = renamed_values(table, &to.name, all) else {
+        return whole();
+    };
+    let (Some(old), Some(new)) = (enum_type_values(&from.ty), enum_type_values(&to.ty)) else {
+        return whole();
+    };
+    let mut both = old.clone();
+    both.extend(new.iter().filter(|v| !old.contains(v)).cloned());
+    let wide = Column {
+        ty: mysql_enum_type(&both),
+        ..from.clone()
+    };
+    let step = |c: Change, lost_data| PlannedStep {
+        step: Step::Change(c),
+        lost_data,
+    };
+    vec![
+        step(
+            Change::AlterColumn {
+                table: table.to_string(),
+                from: from.clone(),
+                to: wide.clone(),
+            },
+            vec![],
+        ),
+        step(rename.clone(), vec![]),
+        step(
+            Change::AlterColumn {
+                table: table.to_string(),
+                from: wide,
+                to: to.clone(),
+            },
+            lost_data(change),
+        ),
+    ]
 }
 
 #[cfg(test)]

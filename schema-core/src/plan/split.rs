@@ -2,7 +2,8 @@
 //! after every table exists (so cycles between new tables work); a dropped table's foreign
 //! keys are dropped first; an enum change learns which columns it must retype; a changed
 //! default of an altered enum column is dropped before the enum step and set after it. On
-//! MySQL the index InnoDB makes for a foreign key is written out ([`super::mysql`]).
+//! MySQL the index InnoDB makes for a foreign key is written out, and renamed enum values are
+//! renamed by widening the column's value list, updating, narrowing ([`super::mysql`]).
 
 use super::lost::lost_data;
 use super::renames::Renames;
@@ -118,6 +119,19 @@ pub(super) fn split_steps(
         }
         Change::AddForeignKey { table, foreign_key } if to.dialect == Dialect::Mysql => {
             super::mysql::add_foreign_key(change, table, foreign_key, from, to, renames)
+        }
+        Change::AlterColumn {
+            table,
+            from: old,
+            to: new,
+        } if to.dialect == Dialect::Mysql => {
+            super::mysql::alter_column(change, table, old, new, all)
+        }
+        Change::RenameValues { .. }
+            if to.dialect == Dialect::Mysql
+                && super::mysql::renames_in_alter_column(change, all) =>
+        {
+            vec![]
         }
         other => vec![planned(Step::Change(other.clone()), lost_data(other))],
     }

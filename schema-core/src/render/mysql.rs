@@ -1,6 +1,7 @@
 //! MySQL (and MariaDB) statements: tables, columns (`MODIFY COLUMN` restates a changed one),
-//! keys, uniques, indexes, checks and foreign keys. What is still to come (renaming checks and
-//! foreign keys, safe online forms) is refused with a clear error instead of guessed.
+//! keys, uniques, indexes, checks and foreign keys, enum values renamed in the rows. What is
+//! still to come (renaming checks and foreign keys, safe online forms) is refused with a clear
+//! error instead of guessed.
 
 use super::common::{create_index, create_table, foreign_key_clause};
 use super::quote::{ident, ident_list};
@@ -9,6 +10,7 @@ use crate::dialect::Dialect;
 use crate::diff::{Change, ConstraintKind};
 use crate::model::{Column, Table};
 use crate::plan::Step;
+use crate::types::quote_literal;
 
 const D: Dialect = Dialect::Mysql;
 
@@ -55,6 +57,22 @@ fn create_table_sql(t: &Table) -> Vec<String> {
     let mut out = vec![create_table(&t.name, &lines, D)];
     out.extend(t.indexes.iter().map(|i| create_index(&t.name, i, D)));
     out
+}
+
+/// `UPDATE t SET c = CASE c WHEN 'old' THEN 'new' .. ELSE c END WHERE c IN ('old', ..);`
+fn rename_values(table: &str, column: &str, renamed: &[(String, String)]) -> String {
+    let col = q(column);
+    let arms: Vec<String> = renamed
+        .iter()
+        .map(|(o, n)| format!("WHEN {} THEN {}", quote_literal(o), quote_literal(n)))
+        .collect();
+    let old: Vec<String> = renamed.iter().map(|(o, _)| quote_literal(o)).collect();
+    format!(
+        "UPDATE {} SET {col} = CASE {col} {} ELSE {col} END WHERE {col} IN ({});",
+        q(table),
+        arms.join(" "),
+        old.join(", ")
+    )
 }
 
 pub(super) fn render(step: &Step) -> Result<Vec<String>, Unsupported> {
@@ -121,6 +139,12 @@ pub(super) fn render(step: &Step) -> Result<Vec<String>, Unsupported> {
         DropCheck { table, check } => {
             vec![alter(table, format!("DROP CONSTRAINT {}", q(&check.name)))]
         }
+        // Between widening the column's value list and narrowing it (plan/mysql.rs).
+        RenameValues {
+            table,
+            column,
+            renamed,
+        } => vec![rename_values(table, column, renamed)],
         other => {
             return Err(unsupported(format!(
                 "`{}` (the MySQL renderer does not cover it yet: write this migration by hand with `cargo schema new`)",

@@ -317,7 +317,8 @@ fn merge(parts: Vec<Risk>) -> Risk {
 
 fn alter_type(change: &Change, table: &str, from: &Column, to: &Column, ctx: &RiskContext) -> Risk {
     if let (Some(old), Some(new)) = (inline_enum_values(&from.ty), inline_enum_values(&to.ty)) {
-        return mysql_enum(change, &old, &new);
+        let renamed = ctx.renamed_values.get(table).map_or(&[][..], Vec::as_slice);
+        return mysql_enum(change, &old, &new, renamed);
     }
     let effect = type_change(&from.ty, &to.ty);
     let (a, b, c) = (&from.ty, &to.ty, &to.name);
@@ -363,11 +364,18 @@ fn alter_type(change: &Change, table: &str, from: &Column, to: &Column, ctx: &Ri
     }
 }
 
-// [25] [26] on MySQL: the enum is the column type.
-fn mysql_enum(change: &Change, old: &[String], new: &[String]) -> Risk {
+// [25] [26] on MySQL: the enum is the column type. A value this migration renames in the
+// rows (`renamed`, `(old, new)`) is removed from the list without losing a row's value.
+fn mysql_enum(
+    change: &Change,
+    old: &[String],
+    new: &[String],
+    renamed: &[(String, String)],
+) -> Risk {
+    let was_renamed = |v: &String| renamed.iter().any(|(o, n)| o == v && new.contains(n));
     let removed: Vec<&str> = old
         .iter()
-        .filter(|v| !new.contains(v))
+        .filter(|v| !new.contains(v) && !was_renamed(v))
         .map(String::as_str)
         .collect();
     if !removed.is_empty() {
@@ -378,6 +386,18 @@ fn mysql_enum(change: &Change, old: &[String], new: &[String]) -> Risk {
         .hazards(&[FailsOnExistingData, BreaksOldApp, Lock])
         .instead("stop writing the values in the code and deploy, update the rows that hold them, then remove them")
         .needs_accept(change);
+    }
+    let renamed_away: Vec<&str> = old
+        .iter()
+        .filter(|v| !new.contains(v))
+        .map(String::as_str)
+        .collect();
+    if !renamed_away.is_empty() {
+        return Risk::new(
+            NeedsCare,
+            format!("removes the renamed enum values {} (the rows were updated to the new ones): ALGORITHM=COPY blocks writes for the whole copy", renamed_away.join(", ")),
+        )
+        .hazards(&[Lock]);
     }
     if new.starts_with(old) && (old.len() <= 255) == (new.len() <= 255) {
         return Risk::safe("appends enum values: INSTANT (storage size unchanged)");
