@@ -373,3 +373,29 @@ fn mysql_writes_out_the_index_innodb_would_make_for_an_added_foreign_key() {
         labels(&p)
     );
 }
+
+#[test]
+fn mysql_renamed_foreign_key_on_a_covered_column_needs_no_index_of_its_own() {
+    let covered = |mut d: Declarations| {
+        d.tables[1].indexes.push(IndexDecl {
+            name: Some("by_user".into()),
+            columns: vec!["user_id".into(), "title".into()],
+            predicate: None,
+        });
+        d
+    };
+    let mut after = covered(blog());
+    after.tables[1].name = "articles".into();
+    after.tables[1].renamed_from = Some("posts".into());
+    let p = plan_of(&covered(blog()), &after, Dialect::Mysql);
+    assert_eq!(
+        labels(&p),
+        [
+            "drop foreign key posts_user_id_fkey on posts",
+            "rename table posts to articles",
+            "rename primary key posts_pkey to articles_pkey on articles",
+            "add foreign key articles_user_id_fkey on articles (user_id) -> users (id)",
+        ]
+    );
+    assert_down_is_reverse(&p);
+}

@@ -71,16 +71,49 @@ fn mysql_add_column_and_create_table() {
 
 #[test]
 fn mysql_refuses_what_it_cannot_render_yet() {
-    // Renaming `posts` renames its foreign key `posts_user_id_fkey` too, which MySQL cannot
-    // do in place (yet).
-    let mut after = blog();
-    after.tables[1].name = "articles".into();
-    after.tables[1].renamed_from = Some("posts".into());
-    let (a, _) = schema(&blog(), Dialect::Mysql);
-    let (b, h) = schema(&after, Dialect::Mysql);
+    // MySQL cannot rename a check constraint in place (yet).
+    let with_check = |name: &str| {
+        let mut d = blog();
+        d.tables[1].checks.push(CheckDecl {
+            name: name.into(),
+            expr: "id > 0".into(),
+        });
+        d
+    };
+    let (a, _) = schema(&with_check("posts_id_positive"), Dialect::Mysql);
+    let (b, h) = schema(&with_check("posts_id_ok"), Dialect::Mysql);
     let err = generate(&a, &b, &h).unwrap_err();
     assert!(matches!(err, GenerateError::Unsupported(_)));
     assert!(err.to_string().contains("cargo schema new"), "{err}");
+}
+
+/// Renaming `posts` renames its foreign key `posts_user_id_fkey` too, which MySQL cannot do in
+/// place: the key is dropped and added under its new name, and the index InnoDB made for it
+/// is renamed in between (the new key uses it).
+#[test]
+fn mysql_renames_a_foreign_key_by_dropping_and_adding_it() {
+    let mut after = blog();
+    after.tables[1].name = "articles".into();
+    after.tables[1].renamed_from = Some("posts".into());
+    let g = gen(&blog(), &after, Dialect::Mysql);
+    assert_eq!(
+        body(&g.up_sql),
+        [
+            "ALTER TABLE `posts` DROP FOREIGN KEY `posts_user_id_fkey`;",
+            "RENAME TABLE `posts` TO `articles`;",
+            "ALTER TABLE `articles` RENAME INDEX `posts_user_id_fkey` TO `articles_user_id_fkey`;",
+            "ALTER TABLE `articles` ADD CONSTRAINT `articles_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;",
+        ]
+    );
+    assert_eq!(
+        body(&g.down_sql),
+        [
+            "ALTER TABLE `articles` DROP FOREIGN KEY `articles_user_id_fkey`;",
+            "ALTER TABLE `articles` RENAME INDEX `articles_user_id_fkey` TO `posts_user_id_fkey`;",
+            "RENAME TABLE `articles` TO `posts`;",
+            "ALTER TABLE `posts` ADD CONSTRAINT `posts_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE;",
+        ]
+    );
 }
 
 #[test]

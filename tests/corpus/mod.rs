@@ -52,6 +52,7 @@ macro_rules! for_each_scenario {
             tables::rename_table,
             tables::rename_table_with_composite_key,
             tables::rename_referenced_table,
+            tables::rename_referencing_table,
             tables::rename_table_and_add_column,
             columns::add_nullable_column,
             columns::add_not_null_column_with_default,

@@ -162,6 +162,34 @@ pub fn rename_referenced_table() -> Scenario {
     ))
 }
 
+/// The renamed table's foreign key is renamed with it (`posts_user_id_fkey` ->
+/// `articles_user_id_fkey`): MySQL cannot rename one in place, so it is dropped and added.
+pub fn rename_referencing_table() -> Scenario {
+    let posts = || {
+        table("posts").col(col("id", I64).pk()).col(
+            col("user_id", I64)
+                .references("users", "id")
+                .on_delete(FkAction::Cascade),
+        )
+    };
+    Scenario::new(
+        "rename a table whose foreign key is named after it",
+        decls(vec![], vec![users(), posts()]),
+        decls(vec![], vec![users(), posts().rename("articles")]),
+    )
+    .seed(users_seed())
+    .seed(rows(
+        "posts",
+        &["id", "user_id"],
+        &[&["10", "1"], &["11", "2"]],
+    ))
+    .expect(rows(
+        "articles",
+        &["id", "user_id"],
+        &[&["10", "1"], &["11", "2"]],
+    ))
+}
+
 pub fn rename_table_and_add_column() -> Scenario {
     Scenario::new(
         "rename a table and add a column to it",

@@ -14,6 +14,10 @@
 //! down of either direction is right too. A key dropped and added back under its name on the
 //! same columns (new actions) keeps the index it has.
 //!
+//! MySQL cannot rename a foreign key (renaming its table renames it in the model:
+//! `<table>_<column>_fkey`): the key is dropped and added under its new name, and its implicit
+//! index is renamed in between, so the new key finds it and it carries the new key's name.
+//!
 //! Enum values renamed in a column (its type is the value list, `enum('open','closed')`)
 //! cannot be renamed by `MODIFY COLUMN`: strict mode refuses the rows holding the old value.
 //! The column is widened to hold old and new values, the rows are updated, then the column is
@@ -22,8 +26,7 @@
 use super::lost::lost_data;
 use super::renames::Renames;
 use super::step::{PlannedStep, Step};
-use crate::diff::enum_type_values;
-use crate::diff::Change;
+use crate::diff::{enum_type_values, Change, ConstraintKind};
 use crate::model::{Column, ForeignKey, Index, Schema, Table};
 use crate::types::mysql_enum_type;
 
@@ -68,6 +71,19 @@ fn keeps_its_index(old: &Table, new: &Table, name: &str, renames: &Renames) -> b
     renamed_before.columns == after.columns
         && implicit_index(old, before).is_some()
         && implicit_index(new, after).is_some()
+}
+
+/// The table of `from` that becomes `new_name`: the one renamed to it, else the one of that
+/// name (a table renamed to `new_name` wins over one already called so, which is dropped).
+fn original<'a>(from: &'a Schema, new_name: &str, renames: &Renames) -> Option<&'a Table> {
+    from.tables
+        .values()
+        .find(|t| t.name != new_name && renames.table(&t.name) == new_name)
+        .or_else(|| {
+            from.tables
+                .get(new_name)
+                .filter(|t| renames.table(&t.name) == new_name)
+        })
 }
 
 /// `DROP FOREIGN KEY`, then `DROP INDEX` of the index InnoDB made for it. `table` is the name
@@ -120,11 +136,7 @@ pub(super) fn add_foreign_key(
     let Some(new) = to.tables.get(table) else {
         return vec![step];
     };
-    let old = from
-        .tables
-        .values()
-        .find(|t| t.name != table && renames.table(&t.name) == table)
-        .or_else(|| from.tables.get(table));
+    let old = original(from, table, renames);
     if old.is_some_and(|old| keeps_its_index(old, new, &fk.name, renames)) {
         return vec![step];
     }
@@ -141,6 +153,57 @@ pub(super) fn add_foreign_key(
         ],
         None => vec![step],
     }
+}
+
+/// A foreign key renamed (`table` is its table's new name): `DROP FOREIGN KEY` under the old
+/// names, `RENAME INDEX` of the index InnoDB made for it (after the table rename), `ADD FOREIGN
+/// KEY` under the new name. `None` when the key is not in both schemas.
+pub(super) fn rename_foreign_key(
+    table: &str,
+    old_name: &str,
+    new_name: &str,
+    from: &Schema,
+    to: &Schema,
+    renames: &Renames,
+) -> Option<Vec<PlannedStep>> {
+    let old_table = original(from, table, renames)?;
+    let new_table = to.tables.get(table)?;
+    let old_fk = old_table.foreign_keys.iter().find(|f| f.name == old_name)?;
+    let new_fk = new_table.foreign_keys.iter().find(|f| f.name == new_name)?;
+    let step = |c: Change| PlannedStep {
+        step: Step::Change(c),
+        lost_data: vec![],
+    };
+    let mut steps = vec![step(Change::DropForeignKey {
+        table: old_table.name.clone(),
+        foreign_key: old_fk.clone(),
+    })];
+    let old_index = implicit_index(old_table, old_fk);
+    let new_index = implicit_index(new_table, new_fk);
+    match (old_index, new_index) {
+        (Some(_), Some(_)) => steps.push(step(Change::RenameConstraint {
+            table: table.to_string(),
+            kind: ConstraintKind::Index,
+            from: old_name.to_string(),
+            to: new_name.to_string(),
+        })),
+        // Another index covers the columns now: InnoDB's index is one nobody declared.
+        (Some(index), None) => steps.push(step(Change::DropIndex {
+            table: old_table.name.clone(),
+            index,
+        })),
+        // Not covered any more (a covering index is dropped): the new key gets its own.
+        (None, Some(index)) => steps.push(step(Change::AddIndex {
+            table: table.to_string(),
+            index,
+        })),
+        (None, None) => {}
+    }
+    steps.push(step(Change::AddForeignKey {
+        table: table.to_string(),
+        foreign_key: new_fk.clone(),
+    }));
+    Some(steps)
 }
 
 /// The value renames of column `column` of `table` in `all`.

@@ -3,12 +3,13 @@
 //! keys are dropped first; an enum change learns which columns it must retype; a changed
 //! default of an altered enum column is dropped before the enum step and set after it. On
 //! MySQL the index InnoDB makes for a foreign key is written out, and renamed enum values are
-//! renamed by widening the column's value list, updating, narrowing ([`super::mysql`]).
+//! renamed by widening the column's value list, updating, narrowing; a renamed foreign key is
+//! dropped and added under its new name ([`super::mysql`]).
 
 use super::lost::lost_data;
 use super::renames::Renames;
 use super::step::{EnumUsage, PlannedStep, Step};
-use crate::diff::Change;
+use crate::diff::{Change, ConstraintKind};
 use crate::model::{Column, Schema, Table};
 use crate::Dialect;
 
@@ -119,6 +120,15 @@ pub(super) fn split_steps(
         }
         Change::AddForeignKey { table, foreign_key } if to.dialect == Dialect::Mysql => {
             super::mysql::add_foreign_key(change, table, foreign_key, from, to, renames)
+        }
+        Change::RenameConstraint {
+            table,
+            kind: ConstraintKind::ForeignKey,
+            from: old,
+            to: new,
+        } if to.dialect == Dialect::Mysql => {
+            super::mysql::rename_foreign_key(table, old, new, from, to, renames)
+                .unwrap_or_else(|| vec![planned(Step::Change(change.clone()), vec![])])
         }
         Change::AlterColumn {
             table,
