@@ -17,6 +17,7 @@ pub mod db_url;
 pub mod diagnostic;
 pub mod error;
 pub mod exit_code;
+pub mod manifest;
 pub mod migration_dir;
 pub mod output;
 pub mod package;
