@@ -96,45 +96,17 @@ impl Walk {
                 return;
             }
         };
-        let items = ast.items.clone();
+        // The module files this one names, found first so the tree need not be cloned.
+        let mut children = Vec::new();
+        module_files(path, &ast.items, &dirs, &mut children);
         self.files.push(SourceFile {
             path: path.to_path_buf(),
             ast,
         });
-        self.items(path, &items, &dirs);
-    }
-
-    fn items(&mut self, file: &Path, items: &[syn::Item], dirs: &ModDirs) {
-        for item in items {
-            let syn::Item::Mod(module) = item else {
-                continue;
-            };
-            if is_cfg_test(&module.attrs) {
-                continue;
-            }
-            let name = module.ident.to_string();
-            let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
-            let path_attr = path_attribute(&module.attrs);
-            match &module.content {
-                Some((_, inner)) => {
-                    let mut inner_dirs = dirs.inline(&name);
-                    if let Some(p) = path_attr {
-                        inner_dirs = ModDirs::owned(dirs.children.join(p));
-                    }
-                    self.items(file, inner, &inner_dirs);
-                }
-                None => {
-                    let here = Diagnostic::at_span(file.to_path_buf(), module.ident.span(), "");
-                    match path_attr {
-                        Some(p) => {
-                            let target = dirs.path_base.join(p);
-                            // A file named by `#[path]` owns its folder, like a mod.rs.
-                            let dir = target.parent().map(Path::to_path_buf).unwrap_or_default();
-                            self.file(&target, Some(here), ModDirs::owned(dir));
-                        }
-                        None => self.module_file(&name, here, dirs),
-                    }
-                }
+        for child in children {
+            match child {
+                Child::File(target, here, dirs) => self.file(&target, Some(here), dirs),
+                Child::Module(name, here, dirs) => self.module_file(&name, here, &dirs),
             }
         }
     }
@@ -171,6 +143,51 @@ impl Walk {
                 ),
                 ..here
             }),
+        }
+    }
+}
+
+/// A module file named by a `mod x;` item, in the order of the items.
+enum Child {
+    /// `#[path = "..."] mod x;`: that file, owning its folder.
+    File(PathBuf, Diagnostic, ModDirs),
+    /// `mod x;`: `x.rs` or `x/mod.rs` in the folder.
+    Module(String, Diagnostic, ModDirs),
+}
+
+/// The `mod x;` items among `items` (and inside inline `mod x { ... }`), skipping
+/// `#[cfg(test)]` modules.
+fn module_files(file: &Path, items: &[syn::Item], dirs: &ModDirs, out: &mut Vec<Child>) {
+    for item in items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        if is_cfg_test(&module.attrs) {
+            continue;
+        }
+        let name = module.ident.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        let path_attr = path_attribute(&module.attrs);
+        match &module.content {
+            Some((_, inner)) => {
+                let mut inner_dirs = dirs.inline(&name);
+                if let Some(p) = path_attr {
+                    inner_dirs = ModDirs::owned(dirs.children.join(p));
+                }
+                module_files(file, inner, &inner_dirs, out);
+            }
+            None => {
+                let here = Diagnostic::at_span(file.to_path_buf(), module.ident.span(), "");
+                match path_attr {
+                    Some(p) => {
+                        let target = dirs.path_base.join(p);
+                        // A file named by `#[path]` owns its folder, like a mod.rs.
+                        let dir = target.parent().map(Path::to_path_buf).unwrap_or_default();
+                        out.push(Child::File(target, here, ModDirs::owned(dir)));
+                    }
+                    None => out.push(Child::Module(name, here, dirs.clone())),
+                }
+            }
         }
     }
 }

@@ -9,25 +9,18 @@ use schema_core::decl::Declarations;
 use schema_core::grammar;
 use schema_core::model::{RenameHints, Schema};
 use schema_core::Dialect;
-use std::collections::BTreeMap;
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
-/// A package's declarations, with where each struct and field was written.
+/// A package's declarations, with the parsed files they came from (for where each struct and
+/// field was written).
 pub struct PackageStructs {
     pub package: String,
     pub declarations: Declarations,
-    places: Places,
-}
-
-/// Where each struct (by Rust name) and each of its fields was declared.
-#[derive(Default)]
-struct Places {
-    structs: BTreeMap<String, Place>,
-}
-
-struct Place {
-    at: Diagnostic,
-    fields: BTreeMap<String, Diagnostic>,
+    /// Looked up only when a diagnostic needs a place. Never freed: the syntax trees are a
+    /// few hundred thousand small allocations, the process ends soon after a command is done
+    /// with them, and freeing them one by one costs more than the lookups they serve.
+    files: ManuallyDrop<Vec<SourceFile>>,
 }
 
 /// Reads and links every source file of the package.
@@ -54,11 +47,10 @@ pub fn read(package: &SchemaPackage) -> Result<PackageStructs, CliError> {
     if !diagnostics.is_empty() {
         return Err(source_error(&package.name, None, diagnostics));
     }
-    let places = Places::index(&files);
     Ok(PackageStructs {
         package: package.name.clone(),
         declarations: linked.declarations,
-        places,
+        files: ManuallyDrop::new(files),
     })
 }
 
@@ -74,64 +66,47 @@ impl PackageStructs {
         })
     }
 
+    /// Where struct `rust_name` (the first of that name, in file order) or its `field` was
+    /// declared.
     fn place(&self, rust_name: &str, field: Option<&str>, message: String) -> Diagnostic {
-        let place = self.places.structs.get(rust_name);
-        let at = place.and_then(|p| field.and_then(|f| p.fields.get(f)).or(Some(&p.at)));
-        match at {
-            Some(at) => Diagnostic {
-                message,
-                ..at.clone()
-            },
-            None => Diagnostic {
+        let found = self
+            .files
+            .iter()
+            .find_map(|file| find_struct(&file.ast.items, rust_name).map(|s| (file, s)));
+        let Some((file, item)) = found else {
+            return Diagnostic {
                 file: PathBuf::from(format!("<struct {rust_name}>")),
                 line: 1,
                 column: 1,
                 message,
-            },
-        }
+            };
+        };
+        // The last field of that name, as a map built from the fields would keep.
+        let field_ident = field.and_then(|wanted| {
+            item.fields
+                .iter()
+                .filter_map(|f| f.ident.as_ref())
+                .filter(|ident| {
+                    let name = ident.to_string();
+                    name.strip_prefix("r#").unwrap_or(&name) == wanted
+                })
+                .last()
+        });
+        let span = field_ident.unwrap_or(&item.ident).span();
+        Diagnostic::at_span(file.path.clone(), span, message)
     }
 }
 
-impl Places {
-    fn index(files: &[SourceFile]) -> Places {
-        let mut places = Places::default();
-        for file in files {
-            places.items(file, &file.ast.items);
-        }
-        places
-    }
-
-    fn items(&mut self, file: &SourceFile, items: &[syn::Item]) {
-        for item in items {
-            match item {
-                syn::Item::Struct(s) if !source::is_cfg_test(&s.attrs) => {
-                    let fields = s
-                        .fields
-                        .iter()
-                        .filter_map(|f| {
-                            let ident = f.ident.as_ref()?;
-                            let name = ident.to_string();
-                            let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
-                            Some((
-                                name,
-                                Diagnostic::at_span(file.path.clone(), ident.span(), ""),
-                            ))
-                        })
-                        .collect();
-                    self.structs.entry(s.ident.to_string()).or_insert(Place {
-                        at: Diagnostic::at_span(file.path.clone(), s.ident.span(), ""),
-                        fields,
-                    });
-                }
-                syn::Item::Mod(m) if !source::is_cfg_test(&m.attrs) => {
-                    if let Some((_, inner)) = &m.content {
-                        self.items(file, inner);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+/// The first struct named `rust_name` among `items` and inline modules, outside `#[cfg(test)]`.
+fn find_struct<'a>(items: &'a [syn::Item], rust_name: &str) -> Option<&'a syn::ItemStruct> {
+    items.iter().find_map(|item| match item {
+        syn::Item::Struct(s) if !source::is_cfg_test(&s.attrs) && s.ident == rust_name => Some(s),
+        syn::Item::Mod(m) if !source::is_cfg_test(&m.attrs) => m
+            .content
+            .as_ref()
+            .and_then(|(_, inner)| find_struct(inner, rust_name)),
+        _ => None,
+    })
 }
 
 fn source_error(package: &str, dialect: Option<Dialect>, diagnostics: Vec<Diagnostic>) -> CliError {

@@ -7,6 +7,7 @@ use super::ctxt::Ctxt;
 use super::suggest::closest;
 use super::symbol::*;
 use syn::meta::ParseNestedMeta;
+use syn::parse::discouraged::Speculative;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Token};
 
 /// A key as written, with its value (the key's tokens give error spans).
@@ -316,7 +317,7 @@ fn string_value(cx: &Ctxt, key: &Ident, meta: &ParseNestedMeta) -> syn::Result<O
         skip_value(meta)?;
         return Ok(None);
     }
-    let expr: Expr = meta.value()?.parse()?;
+    let expr = value_expr(meta)?;
     match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
@@ -335,6 +336,28 @@ fn string_value(cx: &Ctxt, key: &Ident, meta: &ParseNestedMeta) -> syn::Result<O
             Ok(None)
         }
     }
+}
+
+/// The expression after `key =`. A lone literal (what keys almost always hold) is read as
+/// one token instead of through syn's expression parser; the result is the same `Expr`.
+/// (`-1` is left to the parser: `Lit` would read it as one negative literal, `Expr` as a
+/// negation.)
+fn value_expr(meta: &ParseNestedMeta) -> syn::Result<Expr> {
+    let input = meta.value()?;
+    if input.peek(Token![-]) {
+        return input.parse();
+    }
+    let fork = input.fork();
+    if let Ok(lit) = fork.parse::<Lit>() {
+        if fork.is_empty() || fork.peek(Token![,]) {
+            input.advance_to(&fork);
+            return Ok(Expr::Lit(ExprLit {
+                attrs: Vec::new(),
+                lit,
+            }));
+        }
+    }
+    input.parse()
 }
 
 /// `key(a, b, option = "...")` with the options in `allowed`.
@@ -498,7 +521,7 @@ impl FieldAttrs {
                 // default = <literal>: its kind is checked against the type in check.rs
                 DEFAULT => {
                     if meta.input.peek(Token![=]) {
-                        let expr: Expr = meta.value()?.parse()?;
+                        let expr = value_expr(meta)?;
                         out.default.set(cx, key, expr);
                     } else {
                         cx.error_spanned_by(key, "`default` needs a value: `default = 0`, `default = \"text\"`, or `default_sql = \"now()\"` for an SQL expression");

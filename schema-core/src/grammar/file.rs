@@ -2,7 +2,7 @@
 
 use super::enum_::{enum_, ReadEnum};
 use super::symbol::SCHEMA;
-use super::table::{table, ReadTable};
+use super::table::{table_ref, DataRef, ItemRef, ReadTable};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, DeriveInput, Item, Path, Token};
 
@@ -25,10 +25,31 @@ pub fn read_file(file: &syn::File) -> FileRead {
 
 fn read_items(items: &[Item], out: &mut FileRead) {
     for item in items {
-        let (attrs, input): (&[Attribute], Option<DeriveInput>) = match item {
-            Item::Struct(s) => (&s.attrs, Some(s.clone().into())),
-            Item::Enum(e) => (&e.attrs, Some(e.clone().into())),
-            Item::Union(u) => (&u.attrs, Some(u.clone().into())),
+        // The item borrowed as the grammar reads it, and its attributes inside (fields,
+        // variants). A `DeriveInput` (a clone) is made only for `derive(Enum)`.
+        let (input, inner): (ItemRef, Vec<&Attribute>) = match item {
+            Item::Struct(s) => (
+                ItemRef::from(s),
+                s.fields.iter().flat_map(|f| &f.attrs).collect(),
+            ),
+            Item::Enum(e) => (
+                ItemRef {
+                    attrs: &e.attrs,
+                    ident: &e.ident,
+                    generics: &e.generics,
+                    data: DataRef::Enum(e.enum_token),
+                },
+                e.variants.iter().flat_map(|v| &v.attrs).collect(),
+            ),
+            Item::Union(u) => (
+                ItemRef {
+                    attrs: &u.attrs,
+                    ident: &u.ident,
+                    generics: &u.generics,
+                    data: DataRef::Union(u.union_token),
+                },
+                u.fields.named.iter().flat_map(|f| &f.attrs).collect(),
+            ),
             Item::Mod(m) => {
                 if let (false, Some((_, content))) = (is_cfg_test(&m.attrs), &m.content) {
                     read_items(content, out);
@@ -37,19 +58,24 @@ fn read_items(items: &[Item], out: &mut FileRead) {
             }
             _ => continue,
         };
-        let Some(input) = input else { continue };
-        if is_cfg_test(attrs) {
+        if is_cfg_test(input.attrs) {
             continue;
         }
-        report_conditional_attributes(&input, &mut out.errors);
-        let derives = derives(attrs);
+        report_conditional_attributes(input.attrs, &inner, &mut out.errors);
+        let derives = derives(input.attrs);
         if derives.iter().any(|d| d == "Table") {
-            match table(&input) {
+            match table_ref(input) {
                 Ok(read) => out.tables.push(read),
                 Err(errors) => out.errors.extend(errors),
             }
         }
         if derives.iter().any(|d| d == "Enum") {
+            let input: DeriveInput = match item {
+                Item::Struct(s) => s.clone().into(),
+                Item::Enum(e) => e.clone().into(),
+                Item::Union(u) => u.clone().into(),
+                _ => continue,
+            };
             match enum_(&input) {
                 Ok(read) => out.enums.push(read),
                 Err(errors) => out.errors.extend(errors),
@@ -77,13 +103,13 @@ fn derives(attrs: &[Attribute]) -> Vec<String> {
 /// `#[cfg_attr(pred, derive(Table))]` and `#[cfg_attr(pred, schema(...))]` depend on a cfg
 /// the CLI cannot evaluate: reading around them would silently leave a table or a key out of
 /// the migrations, so they are errors.
-fn report_conditional_attributes(input: &DeriveInput, errors: &mut Vec<syn::Error>) {
-    let field_attrs: Vec<&Attribute> = match &input.data {
-        syn::Data::Struct(s) => s.fields.iter().flat_map(|f| &f.attrs).collect(),
-        syn::Data::Enum(e) => e.variants.iter().flat_map(|v| &v.attrs).collect(),
-        syn::Data::Union(u) => u.fields.named.iter().flat_map(|f| &f.attrs).collect(),
-    };
-    for attr in input.attrs.iter().chain(field_attrs) {
+/// `attrs` are the item's, `inner` those of its fields or variants.
+fn report_conditional_attributes(
+    attrs: &[Attribute],
+    inner: &[&Attribute],
+    errors: &mut Vec<syn::Error>,
+) {
+    for attr in attrs.iter().chain(inner.iter().copied()) {
         if !attr.path().is_ident("cfg_attr") {
             continue;
         }

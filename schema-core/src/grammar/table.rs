@@ -61,10 +61,57 @@ impl Field<'_> {
     }
 }
 
+/// An item as [`table`] reads it, borrowed from a `DeriveInput` (the derive) or from a parsed
+/// file's `ItemStruct` (the CLI, which so need not clone the item).
+pub(crate) struct ItemRef<'a> {
+    pub attrs: &'a [syn::Attribute],
+    pub ident: &'a Ident,
+    pub generics: &'a syn::Generics,
+    pub data: DataRef<'a>,
+}
+
+/// The body of an [`ItemRef`].
+pub(crate) enum DataRef<'a> {
+    Struct(&'a Fields),
+    Enum(syn::token::Enum),
+    Union(syn::token::Union),
+}
+
+impl<'a> From<&'a DeriveInput> for ItemRef<'a> {
+    fn from(input: &'a DeriveInput) -> Self {
+        ItemRef {
+            attrs: &input.attrs,
+            ident: &input.ident,
+            generics: &input.generics,
+            data: match &input.data {
+                Data::Struct(s) => DataRef::Struct(&s.fields),
+                Data::Enum(e) => DataRef::Enum(e.enum_token),
+                Data::Union(u) => DataRef::Union(u.union_token),
+            },
+        }
+    }
+}
+
+impl<'a> From<&'a syn::ItemStruct> for ItemRef<'a> {
+    fn from(item: &'a syn::ItemStruct) -> Self {
+        ItemRef {
+            attrs: &item.attrs,
+            ident: &item.ident,
+            generics: &item.generics,
+            data: DataRef::Struct(&item.fields),
+        }
+    }
+}
+
 /// Reads a `#[derive(Table)]` struct. All mistakes of the item come back together.
 pub fn table(input: &DeriveInput) -> Result<ReadTable, Vec<syn::Error>> {
+    table_ref(ItemRef::from(input))
+}
+
+/// [`table`] on a borrowed item.
+pub(crate) fn table_ref(input: ItemRef<'_>) -> Result<ReadTable, Vec<syn::Error>> {
     let cx = Ctxt::new();
-    let parsed = Table::from_ast(&cx, input);
+    let parsed = Table::from_ast(&cx, &input);
     if let Some(table) = &parsed {
         check::check_table(&cx, table);
     }
@@ -76,11 +123,11 @@ pub fn table(input: &DeriveInput) -> Result<ReadTable, Vec<syn::Error>> {
 }
 
 impl<'a> Table<'a> {
-    fn from_ast(cx: &Ctxt, input: &'a DeriveInput) -> Option<Self> {
-        let attrs = TableAttrs::from_attrs(cx, &input.attrs);
-        check::check_no_generics(cx, &input.generics, "Table");
-        let named = match &input.data {
-            Data::Struct(s) => match &s.fields {
+    fn from_ast(cx: &Ctxt, input: &ItemRef<'a>) -> Option<Self> {
+        let attrs = TableAttrs::from_attrs(cx, input.attrs);
+        check::check_no_generics(cx, input.generics, "Table");
+        let named = match input.data {
+            DataRef::Struct(fields) => match fields {
                 Fields::Named(named) => Some(named),
                 Fields::Unnamed(fields) => {
                     cx.error_spanned_by(fields, "`#[derive(Table)]` needs named fields: a column takes its name from its field, write `struct Name { field: Type }`");
@@ -88,19 +135,19 @@ impl<'a> Table<'a> {
                 }
                 Fields::Unit => {
                     cx.error_spanned_by(
-                        &input.ident,
+                        input.ident,
                         "`#[derive(Table)]` needs named fields: a unit struct has no columns",
                     );
                     None
                 }
             },
-            Data::Enum(e) => {
-                cx.error_spanned_by(e.enum_token, "`#[derive(Table)]` works on structs with named fields: for an SQL enum type use `#[derive(Enum)]`");
+            DataRef::Enum(enum_token) => {
+                cx.error_spanned_by(enum_token, "`#[derive(Table)]` works on structs with named fields: for an SQL enum type use `#[derive(Enum)]`");
                 None
             }
-            Data::Union(u) => {
+            DataRef::Union(union_token) => {
                 cx.error_spanned_by(
-                    u.union_token,
+                    union_token,
                     "`#[derive(Table)]` works on structs with named fields, not unions",
                 );
                 None
@@ -116,7 +163,7 @@ impl<'a> Table<'a> {
             None => snake_case(&input.ident.to_string()),
         };
         Some(Table {
-            ident: &input.ident,
+            ident: input.ident,
             attrs,
             fields,
             name,
