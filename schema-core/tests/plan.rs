@@ -399,3 +399,52 @@ fn mysql_renamed_foreign_key_on_a_covered_column_needs_no_index_of_its_own() {
     );
     assert_down_is_reverse(&p);
 }
+
+#[test]
+fn mysql_drops_and_adds_back_a_kept_foreign_key_whose_covering_index_goes() {
+    let covered = |mut d: Declarations, columns: &[&str]| {
+        d.tables[1].indexes.push(IndexDecl {
+            name: Some("by_user".into()),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            predicate: None,
+        });
+        d
+    };
+    let p = plan_of(
+        &covered(blog(), &["user_id", "title"]),
+        &blog(),
+        Dialect::Mysql,
+    );
+    assert_eq!(
+        labels(&p),
+        [
+            "drop foreign key posts_user_id_fkey on posts",
+            "drop index by_user on posts",
+            "add index posts_user_id_fkey on posts (user_id)",
+            "add foreign key posts_user_id_fkey on posts (user_id) -> users (id)",
+        ]
+    );
+    assert_down_is_reverse(&p);
+    // Another index covers it after the migration: no index of its own.
+    let p = plan_of(
+        &covered(blog(), &["user_id", "title"]),
+        &covered(blog(), &["user_id"]),
+        Dialect::Mysql,
+    );
+    assert_eq!(
+        labels(&p),
+        [
+            "drop foreign key posts_user_id_fkey on posts",
+            "drop index by_user on posts",
+            "add index by_user on posts (user_id)",
+            "add foreign key posts_user_id_fkey on posts (user_id) -> users (id)",
+        ]
+    );
+    // PostgreSQL drops the index alone.
+    let p = plan_of(
+        &covered(blog(), &["user_id", "title"]),
+        &blog(),
+        Dialect::Postgres,
+    );
+    assert_eq!(labels(&p), ["drop index by_user on posts"]);
+}

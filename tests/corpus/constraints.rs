@@ -242,6 +242,28 @@ pub fn drop_foreign_key_on_indexed_column() -> Scenario {
     .seed(posts_seed())
 }
 
+/// The foreign key stays while the only index covering its column goes: MySQL refuses that
+/// drop while the key exists, so there the key is dropped first and added back last (with the
+/// index InnoDB makes for it).
+pub fn drop_index_covering_foreign_key() -> Scenario {
+    Scenario::new(
+        "drop the index that covers a kept foreign key's column",
+        decls(
+            vec![],
+            vec![
+                users(),
+                posts(|c| c.references("users", "id")).index(&["user_id", "id"]),
+            ],
+        ),
+        decls(
+            vec![],
+            vec![users(), posts(|c| c.references("users", "id"))],
+        ),
+    )
+    .seed(users_seed())
+    .seed(posts_seed())
+}
+
 pub fn add_check() -> Scenario {
     Scenario::new(
         "add a check constraint",

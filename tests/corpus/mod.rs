@@ -90,6 +90,7 @@ macro_rules! for_each_scenario {
             constraints::change_foreign_key_actions,
             constraints::change_foreign_key_to_restrict,
             constraints::drop_foreign_key_on_indexed_column,
+            constraints::drop_index_covering_foreign_key,
             constraints::add_check,
             constraints::drop_check,
             constraints::change_check_expression,

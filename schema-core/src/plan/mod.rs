@@ -62,10 +62,17 @@ pub fn plan_for(from: &Schema, to: &Schema, changes: &[Change], target: Target) 
     let renames = Renames::from_changes(changes, dialect);
     let mut up: Vec<PlannedStep> = match dialect {
         Dialect::Sqlite => sqlite::steps(from, to, changes, &renames),
-        Dialect::Postgres | Dialect::Mysql => changes
+        Dialect::Postgres => changes
             .iter()
             .flat_map(|c| split::split_steps(c, from, to, &renames, changes))
             .collect(),
+        Dialect::Mysql => {
+            let mut all = changes.to_vec();
+            all.extend(mysql::uncovered_foreign_keys(from, to, changes, &renames));
+            all.iter()
+                .flat_map(|c| split::split_steps(c, from, to, &renames, &all))
+                .collect()
+        }
     };
     up.sort_by_key(|s| order::phase(&s.step));
     let down = up

@@ -14,6 +14,11 @@
 //! down of either direction is right too. A key dropped and added back under its name on the
 //! same columns (new actions) keeps the index it has.
 //!
+//! InnoDB refuses to drop the last index that covers a foreign key (error 1553, "needed in a
+//! foreign key constraint"): a key that keeps its definition while the migration drops every
+//! index covering it is dropped first and added back last ([`uncovered_foreign_keys`]); if
+//! nothing covers it then, it gets the index InnoDB would make, as above.
+//!
 //! MySQL cannot rename a foreign key (renaming its table renames it in the model:
 //! `<table>_<column>_fkey`): the key is dropped and added under its new name, and its implicit
 //! index is renamed in between, so the new key finds it and it carries the new key's name.
@@ -204,6 +209,62 @@ pub(super) fn rename_foreign_key(
         foreign_key: new_fk.clone(),
     }));
     Some(steps)
+}
+
+/// Drop-and-add pairs for the foreign keys `changes` leave alone while dropping every index
+/// (primary key, unique, index) that covers them: MySQL refuses those drops while the key
+/// exists.
+pub(super) fn uncovered_foreign_keys(
+    from: &Schema,
+    to: &Schema,
+    changes: &[Change],
+    renames: &Renames,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    for old in from.tables.values() {
+        let Some(new) = to.tables.get(renames.table(&old.name)) else {
+            continue;
+        };
+        let mut remaining = old.clone();
+        for c in changes {
+            match c {
+                Change::DropIndex { table, index } if *table == old.name => {
+                    remaining.indexes.retain(|i| i.name != index.name)
+                }
+                Change::DropUnique { table, unique } if *table == old.name => {
+                    remaining.uniques.retain(|u| u.name != unique.name)
+                }
+                Change::DropPrimaryKey { table, .. } if *table == old.name => {
+                    remaining.primary_key = None
+                }
+                _ => {}
+            }
+        }
+        for fk in &old.foreign_keys {
+            let dropped = changes.iter().any(|c| {
+                matches!(c, Change::DropForeignKey { table, foreign_key }
+                    if *table == old.name && foreign_key.name == fk.name)
+            });
+            let Some(kept) = new.foreign_keys.iter().find(|f| f.name == fk.name) else {
+                continue;
+            };
+            if dropped
+                || !covered(old, &fk.columns, Some(&fk.name))
+                || covered(&remaining, &fk.columns, Some(&fk.name))
+            {
+                continue;
+            }
+            out.push(Change::DropForeignKey {
+                table: old.name.clone(),
+                foreign_key: fk.clone(),
+            });
+            out.push(Change::AddForeignKey {
+                table: new.name.clone(),
+                foreign_key: kept.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// The value renames of column `column` of `table` in `all`.
