@@ -111,84 +111,91 @@ impl Snapshot {
 
     /// The review-friendly text: sorted, one line per column, constraint, enum and migration.
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        out.push_str("{\n");
-        out.push_str(&format!("  \"format_version\": {FORMAT_VERSION},\n"));
-        out.push_str(&format!("  \"dialect\": {},\n", json(&self.schema.dialect)));
-        out.push_str("  \"migrations\": [");
-        let entries: Vec<String> = self.migrations.iter().map(json).collect();
-        push_lines(&mut out, &entries, "    ");
-        out.push_str("],\n");
-        out.push_str("  \"enums\": {");
-        let enums: Vec<String> = self
-            .schema
-            .enums
-            .values()
-            .map(|e| format!("{}: {}", json(&e.name), json(&e.values)))
-            .collect();
-        push_lines(&mut out, &enums, "    ");
-        out.push_str("},\n");
-        out.push_str("  \"tables\": {");
-        let tables: Vec<String> = self.schema.tables.values().map(table_text).collect();
-        push_lines(&mut out, &tables, "    ");
-        out.push_str("}\n}\n");
-        out
+        // Written into one buffer (serde_json writes each item in place): the snapshot of a
+        // large schema is tens of thousands of lines.
+        let mut out: Vec<u8> = Vec::with_capacity(256 + 1200 * self.schema.tables.len());
+        out.extend_from_slice(b"{\n");
+        out.extend_from_slice(format!("  \"format_version\": {FORMAT_VERSION},\n").as_bytes());
+        out.extend_from_slice(b"  \"dialect\": ");
+        json(&mut out, &self.schema.dialect);
+        out.extend_from_slice(b",\n  \"migrations\": [");
+        push_lines(&mut out, &self.migrations, "    ", |out, m| json(out, m));
+        out.extend_from_slice(b"],\n  \"enums\": {");
+        let enums: Vec<&Enum> = self.schema.enums.values().collect();
+        push_lines(&mut out, &enums, "    ", |out, e| {
+            json(out, &e.name);
+            out.extend_from_slice(b": ");
+            json(out, &e.values);
+        });
+        out.extend_from_slice(b"},\n  \"tables\": {");
+        let tables: Vec<&Table> = self.schema.tables.values().collect();
+        push_lines(&mut out, &tables, "    ", |out, t| table_text(out, t));
+        out.extend_from_slice(b"}\n}\n");
+        // Only JSON text and ASCII punctuation were written.
+        String::from_utf8(out).unwrap_or_default()
     }
 }
 
-fn table_text(table: &Table) -> String {
-    let mut body = String::new();
-    body.push_str(&format!("{}: {{\n", json(&table.name)));
-    let mut sections: Vec<String> = Vec::new();
-    sections.push(section("columns", &table.columns));
+fn table_text(out: &mut Vec<u8>, table: &Table) {
+    json(out, &table.name);
+    out.extend_from_slice(b": {\n");
+    section(out, "columns", &table.columns);
     if let Some(pk) = &table.primary_key {
-        sections.push(format!("      \"primary_key\": {}", json(pk)));
+        out.extend_from_slice(b",\n      \"primary_key\": ");
+        json(out, pk);
     }
     if !table.uniques.is_empty() {
-        sections.push(section("uniques", &table.uniques));
+        out.extend_from_slice(b",\n");
+        section(out, "uniques", &table.uniques);
     }
     if !table.indexes.is_empty() {
-        sections.push(section("indexes", &table.indexes));
+        out.extend_from_slice(b",\n");
+        section(out, "indexes", &table.indexes);
     }
     if !table.foreign_keys.is_empty() {
-        sections.push(section("foreign_keys", &table.foreign_keys));
+        out.extend_from_slice(b",\n");
+        section(out, "foreign_keys", &table.foreign_keys);
     }
     if !table.checks.is_empty() {
-        sections.push(section("checks", &table.checks));
+        out.extend_from_slice(b",\n");
+        section(out, "checks", &table.checks);
     }
-    body.push_str(&sections.join(",\n"));
-    body.push_str("\n    }");
-    body
+    out.extend_from_slice(b"\n    }");
 }
 
-fn section<T: Serialize>(key: &str, items: &[T]) -> String {
-    let mut out = format!("      \"{key}\": [");
-    let lines: Vec<String> = items.iter().map(json).collect();
-    push_lines(&mut out, &lines, "        ");
-    out.push(']');
-    out
+fn section<T: Serialize>(out: &mut Vec<u8>, key: &str, items: &[T]) {
+    out.extend_from_slice(b"      \"");
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\": [");
+    push_lines(out, items, "        ", |out, item| json(out, item));
+    out.push(b']');
 }
 
 /// Writes `items` one per line between an already written opener and a closer the caller adds.
-fn push_lines(out: &mut String, items: &[String], indent: &str) {
+fn push_lines<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    indent: &str,
+    mut write: impl FnMut(&mut Vec<u8>, &T),
+) {
     if items.is_empty() {
         return;
     }
-    out.push('\n');
+    out.push(b'\n');
     for (i, item) in items.iter().enumerate() {
-        out.push_str(indent);
-        out.push_str(item);
+        out.extend_from_slice(indent.as_bytes());
+        write(out, item);
         if i + 1 < items.len() {
-            out.push(',');
+            out.push(b',');
         }
-        out.push('\n');
+        out.push(b'\n');
     }
-    out.push_str(&indent[..indent.len() - 2]);
+    out.extend_from_slice(&indent.as_bytes()[..indent.len() - 2]);
 }
 
-fn json<T: Serialize + ?Sized>(value: &T) -> String {
-    // Serializing plain data structs to a string cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
+fn json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Serializing plain data structs into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
 /// The first line (1-based) that starts with a git conflict marker.
@@ -392,6 +399,124 @@ mod tests {
                 up_sha256: Some("aa".into()),
                 down_sha256: Some("bb".into()),
             }],
+        }
+    }
+
+    /// The layout as first written (a `String` per item, `format!` and `join`), kept to check
+    /// that the buffered writer gives the same bytes.
+    fn reference_text(snapshot: &Snapshot) -> String {
+        fn json<T: Serialize + ?Sized>(value: &T) -> String {
+            serde_json::to_string(value).unwrap()
+        }
+        fn push_lines(out: &mut String, items: &[String], indent: &str) {
+            if items.is_empty() {
+                return;
+            }
+            out.push('\n');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(indent);
+                out.push_str(item);
+                if i + 1 < items.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&indent[..indent.len() - 2]);
+        }
+        fn section<T: Serialize>(key: &str, items: &[T]) -> String {
+            let mut out = format!("      \"{key}\": [");
+            let lines: Vec<String> = items.iter().map(json).collect();
+            push_lines(&mut out, &lines, "        ");
+            out.push(']');
+            out
+        }
+        fn table_text(table: &Table) -> String {
+            let mut body = format!("{}: {{\n", json(&table.name));
+            let mut sections = vec![section("columns", &table.columns)];
+            if let Some(pk) = &table.primary_key {
+                sections.push(format!("      \"primary_key\": {}", json(pk)));
+            }
+            if !table.uniques.is_empty() {
+                sections.push(section("uniques", &table.uniques));
+            }
+            if !table.indexes.is_empty() {
+                sections.push(section("indexes", &table.indexes));
+            }
+            if !table.foreign_keys.is_empty() {
+                sections.push(section("foreign_keys", &table.foreign_keys));
+            }
+            if !table.checks.is_empty() {
+                sections.push(section("checks", &table.checks));
+            }
+            body.push_str(&sections.join(",\n"));
+            body.push_str("\n    }");
+            body
+        }
+        let mut out = String::from("{\n");
+        out.push_str(&format!("  \"format_version\": {FORMAT_VERSION},\n"));
+        out.push_str(&format!(
+            "  \"dialect\": {},\n",
+            json(&snapshot.schema.dialect)
+        ));
+        out.push_str("  \"migrations\": [");
+        let entries: Vec<String> = snapshot.migrations.iter().map(json).collect();
+        push_lines(&mut out, &entries, "    ");
+        out.push_str("],\n  \"enums\": {");
+        let enums: Vec<String> = snapshot
+            .schema
+            .enums
+            .values()
+            .map(|e| format!("{}: {}", json(&e.name), json(&e.values)))
+            .collect();
+        push_lines(&mut out, &enums, "    ");
+        out.push_str("},\n  \"tables\": {");
+        let tables: Vec<String> = snapshot.schema.tables.values().map(table_text).collect();
+        push_lines(&mut out, &tables, "    ");
+        out.push_str("}\n}\n");
+        out
+    }
+
+    #[test]
+    fn text_layout_is_unchanged() {
+        let mut snapshot = sample();
+        snapshot.migrations.push(ChainEntry {
+            version: 2,
+            name: "add \"quoted\" things".into(),
+            parent: Some(snapshot.migrations[0].id()),
+            kind: MigrationKind::HandWritten,
+            up_sha256: None,
+            down_sha256: None,
+        });
+        let mut posts = snapshot.schema.tables["users"].clone();
+        posts.name = "posts".into();
+        posts.primary_key = None;
+        posts.indexes.clear();
+        posts.uniques = vec![Unique {
+            name: "posts_role_key".into(),
+            columns: vec!["role".into(), "id".into()],
+        }];
+        posts.foreign_keys = vec![ForeignKey {
+            name: "posts_id_fkey".into(),
+            columns: vec!["id".into()],
+            ref_table: "users".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: Default::default(),
+            on_update: Default::default(),
+        }];
+        posts.checks = vec![Check {
+            name: "posts_ck".into(),
+            expr: "id > 0 AND role <> 'x\\y'".into(),
+        }];
+        snapshot.schema.tables.insert("posts".into(), posts);
+        snapshot.schema.enums.insert(
+            "\u{e9}tat".into(),
+            Enum {
+                name: "\u{e9}tat".into(),
+                values: vec![],
+            },
+        );
+        for s in [&snapshot, &sample(), &Snapshot::empty(Dialect::Postgres)] {
+            assert_eq!(s.to_text(), reference_text(s));
         }
     }
 
