@@ -428,7 +428,7 @@ pub(super) fn expand_contract(table: &str, column: &str, ty: &str) -> String {
     format!(
         "expand/contract over several releases: (1) add a nullable column {column}_new {ty} and write both columns from the code; \
          (2) backfill in batches (`UPDATE {table} SET {column}_new = {column}::{ty} WHERE {column}_new IS NULL AND <key range>`); \
-         (3) make {column}_new required if {column} is (generate writes CHECK .. NOT VALID, VALIDATE, SET NOT NULL); \
+         (3) make {column}_new required if {column} is (generate writes the scan-free form: a NOT VALID constraint, then VALIDATE); \
          (4) read {column}_new in the code and deploy; (5) drop {column} and rename {column}_new to {column} (`#[schema(renamed_from = \"{column}_new\")]`). \
          Or take the rewrite in a quiet window"
     )
