@@ -502,3 +502,20 @@ fn restrict_is_no_action_on_mysql_only() {
         assert_eq!(actions(dialect), (FkAction::Restrict, FkAction::Restrict));
     }
 }
+
+/// InnoDB does not carry out `SET DEFAULT`: MySQL refuses the key, MariaDB keeps it as no
+/// action, so the migration would not do what the declaration says.
+#[test]
+fn set_default_refused_on_mysql() {
+    let mut d = blog();
+    let user_id = d.tables[1]
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "user_id")
+        .unwrap();
+    user_id.references.as_mut().unwrap().on_update = Some(FkAction::SetDefault);
+    assert_error(&d, Dialect::Mysql, "Post", Some("user_id"), "`set default`");
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        assert!(resolve(&d, dialect).is_ok());
+    }
+}

@@ -239,11 +239,17 @@ fn foreign_keys(cx: &mut Ctx<'_>, table: &mut Table, dialect: Dialect) {
         let Some(r) = &c.references else { continue };
         let on_delete = fk_action(r.on_delete.unwrap_or_default(), dialect);
         let on_update = fk_action(r.on_update.unwrap_or_default(), dialect);
-        use crate::model::FkAction::SetNull;
+        use crate::model::FkAction::{SetDefault, SetNull};
         if (on_delete == SetNull || on_update == SetNull) && !c.nullable {
             cx.err(
                 Some(&c.field),
                 "`set null` needs a nullable column: make the field `Option<T>` or pick another action",
+            );
+        }
+        if dialect == Dialect::Mysql && (on_delete == SetDefault || on_update == SetDefault) {
+            cx.err(
+                Some(&c.field),
+                "InnoDB does not carry out `set default` (MySQL refuses it, MariaDB accepts it and does nothing): pick another action",
             );
         }
         table.foreign_keys.push(ForeignKey {

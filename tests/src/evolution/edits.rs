@@ -245,10 +245,21 @@ impl Model {
         Some(format!("add enum value {value} at {at}"))
     }
 
+    /// A foreign key action picked by `c` (on MySQL never `set default`).
+    fn fk_action(&self, c: u16) -> FkAction {
+        let actions = if self.mysql {
+            &FkAction::ALL[..4]
+        } else {
+            &FkAction::ALL[..]
+        };
+        actions[c as usize % actions.len()]
+    }
+
     fn add_foreign_key(&mut self, ti: usize, b: u16, c: u16) -> Option<String> {
         let target = self.tables[b as usize % self.tables.len()].name.clone();
         let name = self.fresh_column_name(ti, c);
         let rows = self.tables[ti].rows;
+        let action = self.fk_action(c);
         self.tables[ti].columns.push(Column {
             name: name.clone(),
             ty: Ty::I64,
@@ -256,7 +267,7 @@ impl Model {
             default: None,
             unique: false,
             index: c.is_multiple_of(2),
-            fk: Some((target.clone(), FkAction::ALL[c as usize % 5])),
+            fk: Some((target.clone(), action)),
             renamed_from: None,
             distinct: rows <= 1,
             has_nulls: rows > 0,
@@ -268,13 +279,14 @@ impl Model {
     }
 
     fn change_fk_action(&mut self, ti: usize, b: u16, c: u16) -> Option<String> {
+        let new_action = self.fk_action(c);
         let col = self.tables[ti]
             .columns
             .iter_mut()
             .filter(|c| c.fk.is_some())
             .nth(b as usize % 4)?;
         let (_, action) = col.fk.as_mut()?;
-        *action = FkAction::ALL[c as usize % 5];
+        *action = new_action;
         Some(format!("on delete of {} = {action:?}", col.name))
     }
 
@@ -306,6 +318,9 @@ impl Model {
     }
 
     fn toggle_partial_index(&mut self, ti: usize, b: u16) -> Option<String> {
+        if self.mysql {
+            return None;
+        }
         self.next += 1;
         let fresh = format!("partial{}", self.next);
         let t = &mut self.tables[ti];

@@ -124,6 +124,9 @@ pub struct Model {
     pub seeded_enum_value: Option<String>,
     /// Counter for fresh names.
     pub next: u32,
+    /// Edits stay within what MySQL can hold: no partial indexes (the edit toggling one does
+    /// nothing), no `set default` foreign key action (InnoDB does not carry it out).
+    pub mysql: bool,
 }
 
 /// One edit, as numbers: `kind` picks the edit, `a`/`b`/`c` pick its targets and variants.
