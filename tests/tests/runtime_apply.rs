@@ -451,3 +451,23 @@ async fn settings_never_leak_between_files_postgres() {
     assert_eq!(misplaced, vec!["0"]);
     pool.close().await;
 }
+
+/// `DatabasePool::connect` opens its first connection in the pool (the run uses it), and a URL
+/// nothing listens on still fails at once with the driver's message, not after the pool's
+/// 30-second acquire timeout.
+#[tokio::test]
+async fn a_refused_connection_fails_at_once() {
+    let started = Instant::now();
+    let error = DatabasePool::connect("postgres://app@127.0.0.1:1/nowhere")
+        .await
+        .expect_err("nothing listens on port 1");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        error.to_string().to_lowercase().contains("refused"),
+        "{error}"
+    );
+}

@@ -18,6 +18,8 @@
 use sha2::{Digest, Sha256};
 use std::fmt;
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
 /// A SHA-256 digest of a normalized migration file.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Checksum(pub [u8; 32]);
@@ -35,7 +37,23 @@ impl Checksum {
 
     /// Lowercase hexadecimal, 64 characters: the form stored in the history table.
     pub fn to_hex(&self) -> String {
-        self.to_string()
+        let mut out = String::with_capacity(64);
+        for byte in self.0 {
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 15)] as char);
+        }
+        out
+    }
+
+    /// Whether `hex` is exactly this checksum's `to_hex` (no allocation: the runner compares
+    /// every history row with its file).
+    pub fn is_hex(&self, hex: &str) -> bool {
+        let bytes = hex.as_bytes();
+        bytes.len() == 64
+            && self.0.iter().enumerate().all(|(i, byte)| {
+                bytes[2 * i] == HEX[usize::from(byte >> 4)]
+                    && bytes[2 * i + 1] == HEX[usize::from(byte & 15)]
+            })
     }
 
     /// Parses the stored form; `None` if it is not 64 hexadecimal digits.
@@ -94,6 +112,18 @@ mod tests {
             Checksum::of("CREATE TABLE a (id int);"),
             Checksum::of("CREATE TABLE a (id bigint);")
         );
+    }
+
+    #[test]
+    fn hex_form_round_trips_and_compares_exactly() {
+        let checksum = Checksum::of("CREATE TABLE a (id int);");
+        let hex = checksum.to_hex();
+        assert_eq!(hex, format!("{checksum}"));
+        assert_eq!(Checksum::from_hex(&hex), Some(checksum));
+        assert!(checksum.is_hex(&hex));
+        assert!(!checksum.is_hex(&hex.to_uppercase()));
+        assert!(!checksum.is_hex(&hex[..63]));
+        assert!(!Checksum::of("other").is_hex(&hex));
     }
 
     #[test]

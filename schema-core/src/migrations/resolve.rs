@@ -108,7 +108,17 @@ fn read_entry(
     let entry = entry.map_err(|e| io(Path::new("<migrations folder>"), e))?;
     let path = entry.path();
     let name = entry.file_name().to_string_lossy().into_owned();
-    if name.starts_with('.') || !name.ends_with(".sql") || path.is_dir() {
+    if name.starts_with('.') || !name.ends_with(".sql") {
+        return Ok(None);
+    }
+    // The entry's type comes with the listing on most systems (no `stat` per file); a
+    // symbolic link is followed to see whether it names a folder.
+    let is_dir = match entry.file_type() {
+        Ok(kind) if kind.is_symlink() => path.is_dir(),
+        Ok(kind) => kind.is_dir(),
+        Err(_) => path.is_dir(),
+    };
+    if is_dir {
         return Ok(None);
     }
     let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;

@@ -37,7 +37,7 @@ pub(crate) fn problems(migrations: &[Migration], applied: &[AppliedMigration]) -
                 version: row.version,
                 name: row.name.clone(),
             }),
-            Some(m) if row.complete && m.up.checksum.to_hex() != row.checksum => {
+            Some(m) if row.complete && !m.up.checksum.is_hex(&row.checksum) => {
                 problems.push(Problem::Changed {
                     version: row.version,
                     file: m.up.file.to_string(),
@@ -81,7 +81,7 @@ pub(crate) fn status(migrations: &[Migration], applied: &[AppliedMigration]) -> 
         let state = match find(migrations, row.version) {
             None => MigrationState::Missing,
             Some(_) if !row.complete => MigrationState::Incomplete,
-            Some(m) if m.up.checksum.to_hex() != row.checksum => MigrationState::Changed,
+            Some(m) if !m.up.checksum.is_hex(&row.checksum) => MigrationState::Changed,
             Some(_) => MigrationState::Applied,
         };
         by_version.insert(
@@ -167,7 +167,7 @@ pub(crate) fn to_roll_back<'m>(
                 version: row.version,
                 name: row.name.clone(),
             }),
-            Some(m) if m.up.checksum.to_hex() != row.checksum => problems.push(Problem::Changed {
+            Some(m) if !m.up.checksum.is_hex(&row.checksum) => problems.push(Problem::Changed {
                 version: row.version,
                 file: m.up.file.to_string(),
                 recorded: row.checksum.clone(),

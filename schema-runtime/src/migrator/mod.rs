@@ -8,7 +8,8 @@
 //!   their progress statement by statement and resume where they stopped);
 //! - one run at a time per database and history table: a PostgreSQL advisory lock on a
 //!   dedicated connection (or a transaction-level lock for pooling proxies), an exclusive
-//!   SQLite write transaction per migration, a MySQL `GET_LOCK`; always released;
+//!   SQLite write transaction per migration, a MySQL `GET_LOCK`; always released; a run with
+//!   nothing pending only reads the history (no lock, no wait for one, no write);
 //! - nothing is applied when an applied file changed, an applied migration is missing, or a
 //!   new migration is numbered below an applied one;
 //! - a statement that hits the lock timeout (PostgreSQL `55P03`, MySQL/MariaDB 1205/3572) is

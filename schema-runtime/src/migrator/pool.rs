@@ -31,12 +31,9 @@ impl DatabasePool {
             "postgres" | "postgresql" => {
                 let options: sqlx::postgres::PgConnectOptions =
                     url.parse().map_err(connect_error)?;
-                check::<sqlx::PgConnection>(&options)
+                let pool = connected(sqlx::postgres::PgPoolOptions::new(), options)
                     .await
                     .map_err(connect_error)?;
-                let pool = sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(2)
-                    .connect_lazy_with(options);
                 Ok(DatabasePool::Postgres(pool))
             }
             #[cfg(feature = "sqlite")]
@@ -44,24 +41,18 @@ impl DatabasePool {
                 let options: sqlx::sqlite::SqliteConnectOptions =
                     url.parse().map_err(connect_error)?;
                 let options = options.create_if_missing(true);
-                check::<sqlx::SqliteConnection>(&options)
+                let pool = connected(sqlx::sqlite::SqlitePoolOptions::new(), options)
                     .await
                     .map_err(connect_error)?;
-                let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                    .max_connections(2)
-                    .connect_lazy_with(options);
                 Ok(DatabasePool::Sqlite(pool))
             }
             #[cfg(feature = "mysql")]
             "mysql" | "mariadb" => {
                 let options: sqlx::mysql::MySqlConnectOptions =
                     url.parse().map_err(connect_error)?;
-                check::<sqlx::MySqlConnection>(&options)
+                let pool = connected(sqlx::mysql::MySqlPoolOptions::new(), options)
                     .await
                     .map_err(connect_error)?;
-                let pool = sqlx::mysql::MySqlPoolOptions::new()
-                    .max_connections(2)
-                    .connect_lazy_with(options);
                 Ok(DatabasePool::Mysql(pool))
             }
             _ => Err(MigrateError::UnsupportedUrl { url: redact(url) }),
@@ -92,8 +83,26 @@ impl DatabasePool {
     }
 }
 
-/// Opens and closes one connection, so a wrong URL fails at once with the driver's message
-/// (a pool would retry until its acquire timeout, 30 seconds by default).
+/// A pool of at most two connections, one of them open (the run takes it: one connection
+/// made, not two). The pool retries a refused connection, or a server that is starting up,
+/// until its acquire timeout (30 seconds by default): when the first connection takes more
+/// than a moment, one direct attempt makes a wrong URL fail at once with the driver's message.
+async fn connected<DB: sqlx::Database>(
+    pool: sqlx::pool::PoolOptions<DB>,
+    options: <DB::Connection as sqlx::Connection>::Options,
+) -> Result<sqlx::Pool<DB>, sqlx::Error> {
+    let eager = pool.max_connections(2).connect_with(options.clone());
+    tokio::pin!(eager);
+    match tokio::time::timeout(std::time::Duration::from_millis(250), &mut eager).await {
+        Ok(result) => result,
+        Err(_) => {
+            check::<DB::Connection>(&options).await?;
+            eager.await
+        }
+    }
+}
+
+/// Opens and closes one connection: the driver's own error, at once.
 async fn check<C: sqlx::Connection>(options: &C::Options) -> Result<(), sqlx::Error> {
     C::connect_with(options).await?.close().await
 }

@@ -124,6 +124,8 @@ impl Session {
         let sql = self.sql(&format!(
             "SELECT version, name, checksum, {applied_at}, execution_ms, complete, statements_done, progress_checksum FROM {{table}} ORDER BY version"
         ));
+        #[cfg_attr(not(feature = "sqlite"), allow(unused_variables))]
+        let table = self.quoted_table();
         let rows: Result<Vec<Row>, sqlx::Error> = match &mut self.conn {
             // A simple query (no parameters): one round trip, where a prepared one takes two.
             #[cfg(feature = "postgres")]
@@ -134,6 +136,14 @@ impl Session {
                     Err(error) => Err(error),
                 }
             }
+            // Rows come from SQLite's worker thread one at a time, each one a wake-up of this
+            // task: ask for one row holding them all as JSON, and read them the usual way only
+            // if that fails (a SQLite without JSON functions, or no history table).
+            #[cfg(feature = "sqlite")]
+            super::Conn::Sqlite(c) => match sqlite_rows_as_json(c, applied_at, &table).await {
+                Some(rows) => Ok(rows),
+                None => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut *c).await,
+            },
             #[allow(unreachable_patterns)]
             conn => {
                 with_conn!(conn, c => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(&mut *c).await)
@@ -206,4 +216,38 @@ impl Session {
         })
         .map_err(|e| self.error("removing a migration from the history table", e))
     }
+}
+
+/// SQLite: the history in one row, as a JSON array of rows (sorted here: the aggregate's order
+/// is not promised); `None` when the query or the JSON fails.
+#[cfg(feature = "sqlite")]
+async fn sqlite_rows_as_json(
+    conn: &mut sqlx::SqliteConnection,
+    applied_at: &str,
+    table: &str,
+) -> Option<Vec<Row>> {
+    let sql = format!(
+        "SELECT json_group_array(json_array(version, name, checksum, {applied_at}, execution_ms, CASE WHEN complete THEN 1 ELSE 0 END, statements_done, progress_checksum)) FROM {table}"
+    );
+    let json: String = sqlx::query_scalar(AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await
+        .ok()?;
+    type JsonRow = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        i64,
+        i64,
+        i64,
+        Option<String>,
+    );
+    let parsed: Vec<JsonRow> = serde_json::from_str(&json).ok()?;
+    let mut rows: Vec<Row> = parsed
+        .into_iter()
+        .map(|(v, n, c, at, ms, complete, done, p)| (v, n, c, at, ms, complete != 0, done, p))
+        .collect();
+    rows.sort_by_key(|row| row.0);
+    Some(rows)
 }
