@@ -273,6 +273,16 @@ pub fn add_check() -> Scenario {
     .seed(items_seed())
 }
 
+/// PostgreSQL renames it in place; MySQL drops and adds it; SQLite rebuilds the table.
+pub fn rename_check() -> Scenario {
+    Scenario::new(
+        "rename a check constraint",
+        one(items().check("items_qty_ok", "qty >= 0")),
+        one(items().check("items_qty_not_negative", "qty >= 0")),
+    )
+    .seed(items_seed())
+}
+
 pub fn drop_check() -> Scenario {
     Scenario::new(
         "drop a check constraint",

@@ -93,6 +93,7 @@ macro_rules! for_each_scenario {
             constraints::drop_index_covering_foreign_key,
             constraints::add_check,
             constraints::drop_check,
+            constraints::rename_check,
             constraints::change_check_expression,
             constraints::check_with_in_list_and_function,
             enums::create_enum,

@@ -23,6 +23,8 @@
 //! `<table>_<column>_fkey`): the key is dropped and added under its new name, and its implicit
 //! index is renamed in between, so the new key finds it and it carries the new key's name.
 //!
+//! Nor a check: it is dropped and added under its new name.
+//!
 //! Enum values renamed in a column (its type is the value list, `enum('open','closed')`)
 //! cannot be renamed by `MODIFY COLUMN`: strict mode refuses the rows holding the old value.
 //! The column is widened to hold old and new values, the rows are updated, then the column is
@@ -265,6 +267,41 @@ pub(super) fn uncovered_foreign_keys(
         }
     }
     out
+}
+
+/// A check renamed (MySQL has no `RENAME CONSTRAINT`): `DROP CONSTRAINT` under the old
+/// names, before the renames, and `ADD CONSTRAINT .. CHECK` under the new ones (which checks
+/// the rows again). `None` when the check is not in both schemas.
+pub(super) fn rename_check(
+    table: &str,
+    old_name: &str,
+    new_name: &str,
+    from: &Schema,
+    to: &Schema,
+    renames: &Renames,
+) -> Option<Vec<PlannedStep>> {
+    let old_table = original(from, table, renames)?;
+    let old = old_table.checks.iter().find(|c| c.name == old_name)?;
+    let new = to
+        .tables
+        .get(table)?
+        .checks
+        .iter()
+        .find(|c| c.name == new_name)?;
+    let step = |c: Change| PlannedStep {
+        step: Step::Change(c),
+        lost_data: vec![],
+    };
+    Some(vec![
+        step(Change::DropCheck {
+            table: old_table.name.clone(),
+            check: old.clone(),
+        }),
+        step(Change::AddCheck {
+            table: table.to_string(),
+            check: new.clone(),
+        }),
+    ])
 }
 
 /// The value renames of column `column` of `table` in `all`.

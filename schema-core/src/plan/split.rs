@@ -3,8 +3,8 @@
 //! keys are dropped first; an enum change learns which columns it must retype; a changed
 //! default of an altered enum column is dropped before the enum step and set after it. On
 //! MySQL the index InnoDB makes for a foreign key is written out, and renamed enum values are
-//! renamed by widening the column's value list, updating, narrowing; a renamed foreign key is
-//! dropped and added under its new name ([`super::mysql`]).
+//! renamed by widening the column's value list, updating, narrowing; a renamed foreign key or
+//! check is dropped and added under its new name ([`super::mysql`]).
 
 use super::lost::lost_data;
 use super::renames::Renames;
@@ -128,6 +128,15 @@ pub(super) fn split_steps(
             to: new,
         } if to.dialect == Dialect::Mysql => {
             super::mysql::rename_foreign_key(table, old, new, from, to, renames)
+                .unwrap_or_else(|| vec![planned(Step::Change(change.clone()), vec![])])
+        }
+        Change::RenameConstraint {
+            table,
+            kind: ConstraintKind::Check,
+            from: old,
+            to: new,
+        } if to.dialect == Dialect::Mysql => {
+            super::mysql::rename_check(table, old, new, from, to, renames)
                 .unwrap_or_else(|| vec![planned(Step::Change(change.clone()), vec![])])
         }
         Change::AlterColumn {
