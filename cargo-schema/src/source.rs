@@ -28,6 +28,179 @@ pub fn read_tree(roots: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<Diagnostic>> 
     }
 }
 
+/// [`read_tree`] on several threads, for the case where nothing is wrong: each file is read,
+/// parsed and handed to `each` on whichever thread took it, and the values come back in the
+/// order [`read_tree`] would give the files. `None` when any file cannot be read or parsed, a
+/// module file is missing, or `each` returns `None`: the caller then runs [`read_tree`], which
+/// reports the problems. (syn's trees cannot cross threads, hence `each`.) The syntax trees
+/// are not freed (see `structs::PackageStructs`).
+pub fn read_tree_parallel<T: Send>(
+    roots: &[PathBuf],
+    threads: usize,
+    each: impl Fn(&syn::File) -> Option<T> + Sync,
+) -> Option<Vec<T>> {
+    use std::collections::{HashMap, VecDeque};
+    use std::sync::{Condvar, Mutex};
+
+    struct Job {
+        key: PathBuf,
+        path: PathBuf,
+        dirs: ModDirs,
+    }
+    impl Job {
+        fn named_as(&self) -> (PathBuf, PathBuf, PathBuf) {
+            let dirs = &self.dirs;
+            (
+                self.path.clone(),
+                dirs.children.clone(),
+                dirs.path_base.clone(),
+            )
+        }
+    }
+    struct Shared<T> {
+        queue: VecDeque<Job>,
+        /// Jobs taken and not finished.
+        busy: usize,
+        failed: bool,
+        /// Every file named so far, with the path and folders it was first named with.
+        seen: HashMap<PathBuf, (PathBuf, PathBuf, PathBuf)>,
+        /// By canonical path: the value and the files its `mod` items name, in order.
+        done: HashMap<PathBuf, (T, Vec<PathBuf>)>,
+    }
+    // A job's files: `None` when anything is wrong.
+    fn run<T>(
+        job: &Job,
+        each: &(impl Fn(&syn::File) -> Option<T> + Sync),
+    ) -> Option<(T, Vec<Job>)> {
+        let text = std::fs::read_to_string(&job.path).ok()?;
+        let ast = syn::parse_file(&text).ok()?;
+        let mut children = Vec::new();
+        module_files(&job.path, &ast.items, &job.dirs, &mut children);
+        let mut jobs = Vec::new();
+        for child in children {
+            let (path, dirs) = match child {
+                Child::File(path, _, dirs) => (path, dirs),
+                Child::Module(name, _, dirs) => {
+                    let flat = dirs.children.join(format!("{name}.rs"));
+                    let nested = dirs.children.join(&name).join("mod.rs");
+                    match (flat.is_file(), nested.is_file()) {
+                        (true, false) => {
+                            let inner = ModDirs {
+                                children: dirs.children.join(&name),
+                                path_base: dirs.children.clone(),
+                            };
+                            (flat, inner)
+                        }
+                        (false, true) => (nested, ModDirs::owned(dirs.children.join(&name))),
+                        _ => return None,
+                    }
+                }
+            };
+            let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+            jobs.push(Job { key, path, dirs });
+        }
+        let value = each(&ast);
+        std::mem::forget(ast);
+        Some((value?, jobs))
+    }
+
+    let mut shared = Shared {
+        queue: VecDeque::new(),
+        busy: 0,
+        failed: false,
+        seen: HashMap::new(),
+        done: HashMap::new(),
+    };
+    let mut root_keys = Vec::new();
+    for root in roots {
+        let key = root.canonicalize().unwrap_or_else(|_| root.clone());
+        root_keys.push(key.clone());
+        let dir = root.parent().map(Path::to_path_buf).unwrap_or_default();
+        let job = Job {
+            key,
+            path: root.clone(),
+            dirs: ModDirs::owned(dir),
+        };
+        match shared.seen.get(&job.key) {
+            None => {
+                shared.seen.insert(job.key.clone(), job.named_as());
+                shared.queue.push_back(job);
+            }
+            // One file named twice in different ways (its modules could differ): the
+            // sequential walk decides.
+            Some(first) if *first != job.named_as() => return None,
+            Some(_) => {}
+        }
+    }
+    let state = Mutex::new(shared);
+    let wake = Condvar::new();
+    let work = || loop {
+        let job = {
+            let Ok(mut st) = state.lock() else { return };
+            loop {
+                if st.failed {
+                    return;
+                }
+                if let Some(job) = st.queue.pop_front() {
+                    st.busy += 1;
+                    break job;
+                }
+                if st.busy == 0 {
+                    return;
+                }
+                st = match wake.wait(st) {
+                    Ok(st) => st,
+                    Err(_) => return,
+                };
+            }
+        };
+        let outcome = run(&job, &each);
+        let Ok(mut st) = state.lock() else { return };
+        st.busy -= 1;
+        match outcome {
+            None => st.failed = true,
+            Some((value, jobs)) => {
+                let keys = jobs.iter().map(|j| j.key.clone()).collect();
+                for child in jobs {
+                    match st.seen.get(&child.key) {
+                        None => {
+                            st.seen.insert(child.key.clone(), child.named_as());
+                            st.queue.push_back(child);
+                        }
+                        Some(first) if *first != child.named_as() => st.failed = true,
+                        Some(_) => {}
+                    }
+                }
+                st.done.insert(job.key, (value, keys));
+            }
+        }
+        wake.notify_all();
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let mut shared = state.into_inner().ok()?;
+    if shared.failed {
+        return None;
+    }
+    // The order of the sequential walk: depth first, each file where it is first named.
+    let mut out = Vec::new();
+    let mut visited = BTreeSet::new();
+    let mut stack: Vec<PathBuf> = root_keys.into_iter().rev().collect();
+    while let Some(key) = stack.pop() {
+        if !visited.insert(key.clone()) {
+            continue;
+        }
+        let (value, children) = shared.done.remove(&key)?;
+        out.push(value);
+        stack.extend(children.into_iter().rev());
+    }
+    Some(out)
+}
+
 #[derive(Default)]
 struct Walk {
     files: Vec<SourceFile>,
@@ -329,6 +502,63 @@ mod tests {
             .message
             .contains("file not found for module `missing`"));
         assert_eq!((problems[1].line, problems[1].column), (2, 5));
+    }
+
+    /// The files `read_tree` finds, each as the names of its structs (one per file here).
+    fn by_sequential(roots: &[PathBuf]) -> Option<Vec<Vec<String>>> {
+        let files = read_tree(roots).ok()?;
+        Some(files.iter().map(|f| struct_names(&f.ast)).collect())
+    }
+
+    fn struct_names(ast: &syn::File) -> Vec<String> {
+        ast.items
+            .iter()
+            .filter_map(|i| match i {
+                syn::Item::Struct(s) => Some(s.ident.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_threads_find_the_same_files_in_the_same_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(
+            root,
+            "src/lib.rs",
+            "struct Lib; mod flat; mod nested; mod inline { mod deep; } #[path = \"elsewhere/p.rs\"] mod p;\n\
+             mod shared; #[cfg(test)] mod tests;",
+        );
+        write(root, "src/flat.rs", "struct Flat; mod child; mod child2;");
+        write(root, "src/flat/child.rs", "struct Child;");
+        write(root, "src/flat/child2.rs", "struct Child2;");
+        write(root, "src/nested/mod.rs", "struct Nested; mod grandchild;");
+        write(root, "src/nested/grandchild.rs", "struct Grandchild;");
+        write(root, "src/inline/deep.rs", "struct Deep;");
+        write(root, "src/elsewhere/p.rs", "struct P; mod sibling;");
+        write(root, "src/elsewhere/sibling.rs", "struct Sibling;");
+        write(root, "src/shared.rs", "struct Shared;");
+        write(root, "src/main.rs", "struct Main; mod shared;");
+        let roots = [root.join("src/lib.rs"), root.join("src/main.rs")];
+        let expected = by_sequential(&roots).expect("reads");
+        assert_eq!(expected.len(), 11);
+        for threads in [1, 2, 4] {
+            let got = read_tree_parallel(&roots, threads, |ast| Some(struct_names(ast)));
+            assert_eq!(got.as_ref(), Some(&expected), "{threads} threads");
+        }
+        // `each` refusing a file, and problems the one-thread walk reports, give `None`.
+        let refuse = |ast: &syn::File| (!struct_names(ast).contains(&"Deep".into())).then_some(());
+        assert!(read_tree_parallel(&roots, 2, refuse).is_none());
+        write(
+            root,
+            "src/nested/grandchild.rs",
+            "struct Grandchild; mod missing;",
+        );
+        assert!(read_tree_parallel(&roots, 2, |_| Some(())).is_none());
+        write(root, "src/nested/grandchild.rs", "struct Grandchild");
+        assert!(read_tree_parallel(&roots, 2, |_| Some(())).is_none());
+        assert!(by_sequential(&roots).is_none());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use schema_core::decl::Declarations;
 use schema_core::grammar;
 use schema_core::model::{RenameHints, Schema};
 use schema_core::Dialect;
+use std::cell::OnceCell;
 use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
@@ -20,11 +21,30 @@ pub struct PackageStructs {
     /// Looked up only when a diagnostic needs a place. Never freed: the syntax trees are a
     /// few hundred thousand small allocations, the process ends soon after a command is done
     /// with them, and freeing them one by one costs more than the lookups they serve.
-    files: ManuallyDrop<Vec<SourceFile>>,
+    /// Read again on this thread when the threads read them and a place is needed.
+    files: OnceCell<ManuallyDrop<Vec<SourceFile>>>,
+    source_roots: Vec<PathBuf>,
 }
 
 /// Reads and links every source file of the package.
 pub fn read(package: &SchemaPackage) -> Result<PackageStructs, CliError> {
+    // Parsing is most of the work and files are independent: with two or more cores it is
+    // shared between threads. That path only succeeds when nothing is wrong; any problem is
+    // found again (and reported) by the one-thread path below.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads > 1 {
+        let plain = source::read_tree_parallel(&package.source_roots, threads, |ast| {
+            grammar::read_file(ast).into_plain()
+        });
+        if let Some(declarations) = plain.and_then(grammar::link_plain) {
+            return Ok(PackageStructs {
+                package: package.name.clone(),
+                declarations,
+                source_roots: package.source_roots.clone(),
+                files: OnceCell::new(),
+            });
+        }
+    }
     let files = source::read_tree(&package.source_roots)
         .map_err(|diagnostics| source_error(&package.name, None, diagnostics))?;
     let reads: Vec<(usize, grammar::FileRead)> = files
@@ -50,7 +70,8 @@ pub fn read(package: &SchemaPackage) -> Result<PackageStructs, CliError> {
     Ok(PackageStructs {
         package: package.name.clone(),
         declarations: linked.declarations,
-        files: ManuallyDrop::new(files),
+        source_roots: package.source_roots.clone(),
+        files: OnceCell::from(ManuallyDrop::new(files)),
     })
 }
 
@@ -69,8 +90,10 @@ impl PackageStructs {
     /// Where struct `rust_name` (the first of that name, in file order) or its `field` was
     /// declared.
     fn place(&self, rust_name: &str, field: Option<&str>, message: String) -> Diagnostic {
-        let found = self
-            .files
+        let files = self.files.get_or_init(|| {
+            ManuallyDrop::new(source::read_tree(&self.source_roots).unwrap_or_default())
+        });
+        let found = files
             .iter()
             .find_map(|file| find_struct(&file.ast.items, rust_name).map(|s| (file, s)));
         let Some((file, item)) = found else {

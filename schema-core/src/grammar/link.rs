@@ -6,7 +6,7 @@ use super::file::FileRead;
 use super::suggest::closest;
 use super::table::ReadColumn;
 use super::ty::{cannot_map_message, shown};
-use crate::decl::{ColumnDecl, Declarations, DefaultDecl, EnumDecl, TypeDecl};
+use crate::decl::{ColumnDecl, Declarations, DefaultDecl, EnumDecl, TableDecl, TypeDecl};
 use std::collections::BTreeMap;
 
 /// The declarations of a package and every error found reading or linking it, each paired
@@ -116,6 +116,102 @@ pub fn link<K: Clone>(files: Vec<(K, FileRead)>) -> Linked<K> {
         declarations,
         errors,
     }
+}
+
+/// What [`link`] needs of one file that read without errors, with no syntax tree left in it
+/// (so it can be made on another thread: syn's trees cannot cross threads).
+#[derive(Clone, Debug, Default)]
+pub struct PlainRead {
+    pub enums: Vec<EnumDecl>,
+    pub tables: Vec<PlainTable>,
+}
+
+/// A table of a [`PlainRead`].
+#[derive(Clone, Debug)]
+pub struct PlainTable {
+    pub decl: TableDecl,
+    /// The columns whose type names an enum of the package: (column index, Rust type name,
+    /// whether a `default = ...` was written).
+    pub unresolved: Vec<(usize, String, bool)>,
+}
+
+impl FileRead {
+    /// The file without its syntax trees, or `None` when it has errors (only [`link`] can
+    /// report those). The syntax trees of the columns are forgotten, not freed: see
+    /// [`PlainRead`]'s users, which keep a process short-lived.
+    pub fn into_plain(self) -> Option<PlainRead> {
+        if !self.errors.is_empty() {
+            return None;
+        }
+        let enums = self.enums.into_iter().map(|e| e.decl).collect();
+        let tables = self
+            .tables
+            .into_iter()
+            .map(|read| {
+                let unresolved = read
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, column)| {
+                        let unresolved = column.read.as_ref()?.unresolved.as_ref()?;
+                        Some((index, unresolved.name.clone(), column.default.is_some()))
+                    })
+                    .collect();
+                std::mem::forget(read.columns);
+                PlainTable {
+                    decl: read.decl,
+                    unresolved,
+                }
+            })
+            .collect();
+        Some(PlainRead { enums, tables })
+    }
+}
+
+/// [`link`] for files that read cleanly: the same declarations when `link` would find no
+/// error, `None` when it would find one (run `link` on the syntax trees to report it).
+pub fn link_plain(files: Vec<PlainRead>) -> Option<Declarations> {
+    let mut enums_by_rust: BTreeMap<String, Vec<EnumDecl>> = BTreeMap::new();
+    let mut enum_sql_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut declarations = Declarations::default();
+    for file in &files {
+        for decl in &file.enums {
+            match enum_sql_names.get(&decl.name) {
+                Some(first) if *first != decl.rust_name => return None,
+                _ => {
+                    enum_sql_names.insert(decl.name.clone(), decl.rust_name.clone());
+                }
+            }
+            let same_name = enums_by_rust.entry(decl.rust_name.clone()).or_default();
+            if !same_name.contains(decl) {
+                same_name.push(decl.clone());
+                declarations.enums.push(decl.clone());
+            }
+        }
+    }
+    let mut table_names: BTreeMap<String, ()> = BTreeMap::new();
+    for file in files {
+        for table in file.tables {
+            let mut decl = table.decl;
+            if table_names.insert(decl.name.clone(), ()).is_some() {
+                return None;
+            }
+            for (index, name, has_default) in table.unresolved {
+                let Some([only]) = enums_by_rust.get(&name).map(Vec::as_slice) else {
+                    return None;
+                };
+                let column = decl.columns.get_mut(index)?;
+                set_enum_name(&mut column.ty, &only.name);
+                if let Some(DefaultDecl::Str(value)) = &column.default {
+                    if has_default && !only.values.contains(value) {
+                        return None;
+                    }
+                }
+            }
+            declarations.tables.push(decl);
+        }
+    }
+    Some(declarations)
 }
 
 /// A string `default` of an enum column must be one of the enum's values. The derive proves

@@ -48,6 +48,6 @@ mod ty;
 pub use ctxt::combine;
 pub use enum_::{enum_, ReadEnum};
 pub use file::{read_file, FileRead};
-pub use link::{default_not_a_value_message, link, Linked};
+pub use link::{default_not_a_value_message, link, link_plain, Linked, PlainRead, PlainTable};
 pub use table::{table, ReadColumn, ReadTable};
 pub use ty::{cannot_map_message, read_type, shown, ReadType, Unresolved};

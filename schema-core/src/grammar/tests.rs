@@ -362,3 +362,49 @@ mod never_panics {
         }
     }
 }
+
+/// `link_plain` on the files without their syntax trees: the same declarations as `link`
+/// when it finds no error, `None` when it finds one.
+#[track_caller]
+fn plain_agrees(sources: &[&str]) {
+    let linked = link(sources.iter().map(|s| ((), read(s))).collect());
+    let plain: Option<Vec<PlainRead>> = sources.iter().map(|s| read(s).into_plain()).collect();
+    let plain = plain.and_then(link_plain);
+    if linked.errors.is_empty() {
+        assert_eq!(plain, Some(linked.declarations), "{sources:?}");
+    } else {
+        assert_eq!(plain, None, "{sources:?}");
+    }
+}
+
+#[test]
+fn link_plain_agrees_with_link() {
+    let role = r#"#[derive(Enum)] #[schema(name = "user_role")] enum Role { Admin, Member }"#;
+    let user = r#"
+        #[derive(Table)]
+        struct User {
+            #[schema(default = "member")]
+            role: Role,
+            past_roles: Vec<crate::roles::Role>,
+            maybe: Option<Role>,
+            #[schema(sql_type = "text")]
+            raw: Role,
+        }
+    "#;
+    plain_agrees(&[user, role]);
+    plain_agrees(&[role, user, role]);
+    plain_agrees(&[user]);
+    plain_agrees(&[&user.replace("\"member\"", "\"memeber\""), role]);
+    plain_agrees(&[user, role, r#"#[derive(Enum)] enum Role { Other }"#]);
+    plain_agrees(&[
+        r#"#[derive(Enum)] #[schema(name = "user_role")] enum Other { A }"#,
+        role,
+    ]);
+    plain_agrees(&[
+        r#"#[derive(Table)] #[schema(table = "users")] struct User { id: i64 }"#,
+        r#"#[derive(Table)] #[schema(table = "users")] struct Account { id: i64 }"#,
+    ]);
+    plain_agrees(&[r#"#[derive(Table)] struct Invoice { total: Money, id: i64 }"#]);
+    plain_agrees(&[r#"#[derive(Table)] struct Bad { #[schema(nope)] id: i64 }"#]);
+    plain_agrees(&[]);
+}
