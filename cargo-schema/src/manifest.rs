@@ -566,7 +566,8 @@ mod tests {
                 _ => unreachable!(),
             };
             let text = if name == "shared" {
-                format!("[package]\nname = \"shared\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+                "[package]\nname = \"shared\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"
+                    .to_string()
             } else {
                 member.replace("NAME", name)
             };

@@ -130,7 +130,7 @@ impl Snapshot {
         out.extend_from_slice(b"  \"dialect\": ");
         json(&mut out, &self.schema.dialect);
         out.extend_from_slice(b",\n  \"migrations\": [");
-        push_lines(&mut out, &self.migrations, "    ", |out, m| json(out, m));
+        push_lines(&mut out, &self.migrations, "    ", json);
         out.extend_from_slice(b"],\n  \"enums\": {");
         let enums: Vec<&Enum> = self.schema.enums.values().collect();
         push_lines(&mut out, &enums, "    ", |out, e| {
@@ -178,7 +178,7 @@ fn section<T: Serialize>(out: &mut Vec<u8>, key: &str, items: &[T]) {
     out.extend_from_slice(b"      \"");
     out.extend_from_slice(key.as_bytes());
     out.extend_from_slice(b"\": [");
-    push_lines(out, items, "        ", |out, item| json(out, item));
+    push_lines(out, items, "        ", json);
     out.push(b']');
 }
 
