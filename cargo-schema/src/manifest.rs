@@ -45,6 +45,15 @@ fn read_manifest(manifest: &Path) -> Option<DirectPackage> {
     let doc = parse(manifest)?;
     let package = doc.get("package")?.as_table()?;
     let name = package.get("name")?.as_str()?.to_string();
+    // A name cargo would refuse is cargo's to report.
+    let first = name.chars().next()?;
+    if first.is_ascii_digit()
+        || !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
     if package.contains_key("workspace") {
         return None;
     }
@@ -597,6 +606,11 @@ mod tests {
             // Edition 2015 (by default) infers targets differently.
             "[package]\nname = \"p\"\nversion = \"0.1.0\"\n\n[workspace]\n".to_string(),
             format!("{PACKAGE}workspace = \"..\"\n"),
+            format!(
+                "{}\n[workspace]\n",
+                PACKAGE.replace("\"p\"", "\"my package\"")
+            ),
+            format!("{}\n[workspace]\n", PACKAGE.replace("\"p\"", "\"\"")),
             format!(
                 "{PACKAGE}\n[workspace]\n\n[dependencies]\nmissing = {{ path = \"../missing\" }}\n"
             ),
