@@ -34,11 +34,15 @@ fn postgres_add_column() {
     );
     assert_eq!(
         g.down_sql,
-        "-- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
+        "-- This down migration restores the schema but cannot restore all data:\n\
+         --   column users.motto is dropped with every value written to it since the up migration added it\n\
+         \n\
+         -- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
          SET LOCAL lock_timeout = '500ms';\n\
          \n\
          -- drop column users.motto (destructive)\n\
          --   data loss: the values of users.motto are deleted; the old app version still reads it\n\
+         --   data not restored: column users.motto is dropped with every value written to it since the up migration added it\n\
          ALTER TABLE \"users\" DROP COLUMN \"motto\";\n"
     );
     let back = gen(&add_email(), &blog(), Dialect::Postgres);

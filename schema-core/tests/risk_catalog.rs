@@ -307,7 +307,7 @@ fn narrowing_a_type_is_destructive() {
         ("text", "varchar(10)"),
     ] {
         let c = alter(col("n", a, false, None), col("n", b, false, None));
-        for d in Dialect::ALL {
+        for d in [Postgres, Mysql] {
             let r = risk(&c, d);
             check(
                 &r,
@@ -318,7 +318,20 @@ fn narrowing_a_type_is_destructive() {
             );
             assert!(r.accept.is_some());
         }
+        // SQLite stores the value as it was: one storage class, no size or length enforced.
+        let r = risk(&c, Sqlite);
+        check(&r, NeedsCare, &[Lock], "enforces no size or length", "");
+        assert!(r.accept.is_none(), "{a} -> {b}");
+        assert!(r.lock.is_none(), "no PostgreSQL lock name on SQLite");
     }
+    // Across storage classes SQLite converts, and loses what does not convert back.
+    let lossy = alter(
+        col("n", "numeric", false, None),
+        col("n", "real", false, None),
+    );
+    let r = risk(&lossy, Sqlite);
+    assert_eq!(r.level, Destructive);
+    assert!(r.lock.is_none(), "no PostgreSQL lock name on SQLite");
 }
 
 // [11] lossy

@@ -88,7 +88,7 @@ fn a_rewriting_type_change_and_its_rollback_share_one_key() {
     assert_eq!(required(&g.up_sql), ["alter column posts.views"]);
     assert_eq!(required(&g.down_sql), ["alter column posts.views"]);
     assert_eq!(rollback_keys(&g), ["alter column posts.views"]);
-    // One key: `--accept "alter column posts.user_id"` covers both files.
+    // One key: `--accept "alter column posts.views"` covers both files.
     let keys: std::collections::BTreeSet<&str> = g
         .needing_accept()
         .filter_map(|c| c.risk.accept.as_deref())
@@ -143,5 +143,101 @@ fn undoing_what_the_up_added_or_restoring_what_it_removed_is_not_gated() {
                 g.down_sql
             );
         }
+    }
+}
+
+#[test]
+fn a_sqlite_rebuild_carries_every_key_of_its_changes() {
+    let two = |a: &[&str], b: &[&str]| {
+        decls(
+            vec![enum_decl("A", "mood", a), enum_decl("B", "tone", b)],
+            vec![table(
+                "Ticket",
+                "tickets",
+                vec![
+                    id(),
+                    col("mood", TypeDecl::Enum("mood".into())),
+                    col("tone", TypeDecl::Enum("tone".into())),
+                ],
+            )],
+        )
+    };
+    let g = gen(
+        &two(&["x"], &["p"]),
+        &two(&["x", "y"], &["p", "q"]),
+        Dialect::Sqlite,
+    );
+    let keys = rollback_keys(&g);
+    assert_eq!(keys.len(), 2, "{:?}", g.rollback);
+    let mut required_keys = required(&g.down_sql);
+    required_keys.sort();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(required_keys, sorted, "{}", g.down_sql);
+    // Each rollback report names its own change, not the whole rebuild.
+    assert!(g
+        .rollback
+        .iter()
+        .all(|r| !r.summary.starts_with("rebuild table")));
+}
+
+#[test]
+fn sqlite_type_changes_within_one_storage_class_are_not_gated() {
+    for (a, b) in [
+        (TypeDecl::I32, TypeDecl::I64),
+        (
+            TypeDecl::Sql("varchar(100)".into()),
+            TypeDecl::Sql("varchar(20)".into()),
+        ),
+    ] {
+        let before = with_posts(|t| t.columns.push(col("views", a.clone())));
+        let after = with_posts(|t| t.columns.push(col("views", b.clone())));
+        for (x, y) in [(&before, &after), (&after, &before)] {
+            let g = gen(x, y, Dialect::Sqlite);
+            assert!(g.needing_accept().next().is_none(), "{:?}", g.changes);
+            assert!(required(&g.up_sql).is_empty() && required(&g.down_sql).is_empty());
+            assert!(!g.down_sql.contains("precision lost"), "{}", g.down_sql);
+        }
+    }
+}
+
+#[test]
+fn rolling_back_a_value_only_new_tables_use_is_not_gated() {
+    let before = decls(
+        vec![enum_decl("Status", "ticket_status", &["open"])],
+        vec![],
+    );
+    let g = gen(&before, &tickets(&["open", "closed"]), Dialect::Postgres);
+    assert!(g.rollback.is_empty(), "{:?}\n{}", g.rollback, g.down_sql);
+    assert!(required(&g.down_sql).is_empty(), "{}", g.down_sql);
+}
+
+#[test]
+fn a_down_file_says_what_it_deletes_that_was_written_after_the_up() {
+    let mut with_table = blog();
+    with_table.tables.push(table("Tag", "tags", vec![id()]));
+    let with_column = with_posts(|t| t.columns.push(nullable(col("body", TypeDecl::String))));
+    for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql] {
+        let g = gen(&blog(), &with_table, dialect);
+        assert!(
+            g.down_sql.contains("table tags is dropped with every row written to it since the up migration created it"),
+            "{dialect}: {}",
+            g.down_sql
+        );
+        let g = gen(&blog(), &with_column, dialect);
+        assert!(
+            g.down_sql.contains("column posts.body is dropped with every value written to it since the up migration added it"),
+            "{dialect}: {}",
+            g.down_sql
+        );
+        assert!(
+            g.down_sql.starts_with(
+                "-- This down migration restores the schema but cannot restore all data:\n"
+            ) || g.down_sql.contains(
+                "\n-- This down migration restores the schema but cannot restore all data:\n"
+            ),
+            "{dialect}: {}",
+            g.down_sql
+        );
     }
 }

@@ -173,7 +173,7 @@ fn rollback_reports(
     step_risks(down, dialect, ctx, Direction::Down)
         .into_iter()
         .zip(down)
-        .filter(|((_, risk), _)| risk.accept.is_some())
+        .flat_map(|(d, s)| d.gates.into_iter().map(move |gate| (gate, s)))
         .map(|((summary, risk), s)| ChangeReport {
             summary,
             risk,

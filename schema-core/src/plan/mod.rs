@@ -30,7 +30,6 @@ pub use target::Target;
 use crate::dialect::Dialect;
 use crate::diff::Change;
 use crate::model::Schema;
-pub(crate) use lost::lost_data;
 use renames::Renames;
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! SQLite does not store primary key and foreign key names in a way it reports back, so a
 //! change of only their name runs nothing.
 
-use super::lost_data;
+use super::lost::lost_data_on_sqlite;
 use super::renames::Renames;
 use super::step::{PlannedStep, Step, ValueRenames};
 use crate::diff::{Change, ConstraintKind};
@@ -102,7 +102,7 @@ pub(super) fn steps(
         let keep_native = matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. });
         if let Some(lost) = table.as_ref().and_then(|t| rebuilt.get_mut(t)) {
             if !keep_native {
-                lost.extend(lost_data(c));
+                lost.extend(lost_data_on_sqlite(c));
                 continue;
             }
         }
@@ -142,7 +142,7 @@ pub(super) fn steps(
             Change::RenameConstraint { .. } => {}
             other => steps.push(PlannedStep {
                 step: Step::Change(other.clone()),
-                lost_data: lost_data(other),
+                lost_data: lost_data_on_sqlite(other),
             }),
         }
     }

@@ -163,37 +163,68 @@ pub fn statements(
 
 /// What a step does and its risk, for the comment above it.
 pub fn describe(step: &Step, risks: &RiskContext) -> (String, Risk) {
-    describe_in(step, risks, Direction::Up)
+    let d = describe_in(step, risks, Direction::Up);
+    (d.summary, d.risk)
+}
+
+/// A step as its comment states it.
+#[derive(Clone, Debug)]
+pub struct Described {
+    pub summary: String,
+    /// The step's verdict (for a SQLite rebuild, its worst change's).
+    pub risk: Risk,
+    /// Every change of the step that needs an acknowledgement, with its summary and verdict,
+    /// one per key: a SQLite rebuild can carry several.
+    pub gates: Vec<(String, Risk)>,
 }
 
 /// [`describe`] for a step of an up or a down file. In a down file, a step that only takes
 /// back what its up step added (a table, a column, an index) or puts back what it removed needs
 /// no acknowledgement of its own: the data it cannot bring back is listed in the file. A step
 /// that transforms (a type changed back, an enum recreated without an added value) keeps its
-/// acknowledgement: it rewrites or fails like the same change would going up.
-fn describe_in(step: &Step, risks: &RiskContext, direction: Direction) -> (String, Risk) {
+/// acknowledgement: it rewrites or fails like the same change would going up, unless no column
+/// uses the enum by then (nothing to rewrite or check).
+fn describe_in(step: &Step, risks: &RiskContext, direction: Direction) -> Described {
     let gated = |c: &Change| direction == Direction::Up || !undoes(c);
     let dialect = risks.dialect;
+    let single = |summary: String, risk: Risk| Described {
+        gates: match risk.accept {
+            Some(_) => vec![(summary.clone(), risk.clone())],
+            None => Vec::new(),
+        },
+        summary,
+        risk,
+    };
     match step {
         Step::Change(c) => {
             let mut risk = classify(c, risks);
             if !gated(c) {
                 risk.accept = None;
             }
-            (c.summary(), risk)
+            single(c.summary(), risk)
         }
         Step::AlterEnum {
             from,
             to,
             renamed_values,
-            ..
+            usages,
         } => {
             let c = Change::AlterEnum {
                 from: from.clone(),
                 to: to.clone(),
                 renamed_values: renamed_values.clone(),
             };
-            (c.summary(), classify(&c, risks))
+            let mut risk = classify(&c, risks);
+            if direction == Direction::Down && usages.is_empty() && risk.accept.is_some() {
+                risk = Risk::new(
+                    RiskLevel::Safe,
+                    format!(
+                        "no column uses {} when this step runs: the type is recreated, no row is rewritten or checked",
+                        to.name
+                    ),
+                );
+            }
+            single(c.summary(), risk)
         }
         Step::RebuildTable {
             from,
@@ -225,27 +256,38 @@ fn describe_in(step: &Step, risks: &RiskContext, direction: Direction) -> (Strin
                     .flat_map(|v| v.renamed.iter().cloned())
                     .collect(),
             );
-            let worst = changes
+            let judged: Vec<(String, Risk)> = changes
                 .iter()
                 .map(|c| {
                     let mut risk = classify(c, &local);
                     if !gated(c) {
                         risk.accept = None;
                     }
-                    risk
+                    (c.summary(), risk)
                 })
+                .collect();
+            let mut gates: Vec<(String, Risk)> = Vec::new();
+            for (summary, risk) in &judged {
+                if risk.accept.is_some() && !gates.iter().any(|(_, g)| g.accept == risk.accept) {
+                    gates.push((summary.clone(), risk.clone()));
+                }
+            }
+            let risk = judged
+                .into_iter()
+                .map(|(_, r)| r)
                 .max_by_key(|r| (r.level, r.accept.is_some()))
-                .filter(|r| r.level == RiskLevel::Destructive);
-            let risk = worst.unwrap_or_else(|| {
-                Risk::new(
-                    RiskLevel::NeedsCare,
-                    "copies every row while holding the write lock",
-                )
-            });
-            (
-                format!("rebuild table {} ({})", to.name, parts.join("; ")),
+                .filter(|r| r.level == RiskLevel::Destructive)
+                .unwrap_or_else(|| {
+                    Risk::new(
+                        RiskLevel::NeedsCare,
+                        "copies every row while holding the write lock",
+                    )
+                });
+            Described {
+                summary: format!("rebuild table {} ({})", to.name, parts.join("; ")),
                 risk,
-            )
+                gates,
+            }
         }
     }
 }
@@ -257,13 +299,46 @@ pub fn step_risks(
     dialect: Dialect,
     ctx: &RenderContext,
     direction: Direction,
-) -> Vec<(String, Risk)> {
+) -> Vec<Described> {
     let ctx = &ctx.for_steps(steps);
     let risks = ctx.risks(dialect, steps);
     steps
         .iter()
         .map(|s| describe_in(&s.step, &risks, direction))
         .collect()
+}
+
+/// In a down file, what a step deletes that was written after the up migration ran: the
+/// table or column the up migration added goes with its data.
+fn deleted_by_down(step: &Step) -> Vec<String> {
+    let dropped = |c: &Change| {
+        match c {
+        Change::DropTable(t) => Some(format!(
+            "table {} is dropped with every row written to it since the up migration created it",
+            t.name
+        )),
+        Change::DropColumn { table, column } => Some(format!(
+            "column {table}.{} is dropped with every value written to it since the up migration added it",
+            column.name
+        )),
+        _ => None,
+    }
+    };
+    match step {
+        Step::Change(c) => dropped(c).into_iter().collect(),
+        Step::RebuildTable { from, to, .. } => {
+            let dialect = Dialect::Sqlite;
+            let mut a = Schema::empty(dialect);
+            a.tables.insert(from.name.clone(), from.clone());
+            let mut b = Schema::empty(dialect);
+            b.tables.insert(to.name.clone(), to.clone());
+            diff(&a, &b, &RenameHints::default())
+                .iter()
+                .filter_map(dropped)
+                .collect()
+        }
+        Step::AlterEnum { .. } => Vec::new(),
+    }
 }
 
 /// In a down file: the change removes an object or column its up step created, or recreates
@@ -315,7 +390,18 @@ pub fn render(
         out.push_str(directive);
         out.push('\n');
     }
-    let lost: Vec<&String> = steps.iter().flat_map(|s| &s.lost_data).collect();
+    let deleted: Vec<Vec<String>> = steps
+        .iter()
+        .map(|s| match direction {
+            Direction::Down => deleted_by_down(&s.step),
+            Direction::Up => Vec::new(),
+        })
+        .collect();
+    let lost: Vec<&String> = steps
+        .iter()
+        .zip(&deleted)
+        .flat_map(|(s, d)| s.lost_data.iter().chain(d))
+        .collect();
     if direction == Direction::Down && !lost.is_empty() {
         out.push_str("-- This down migration restores the schema but cannot restore all data:\n");
         for l in &lost {
@@ -343,7 +429,12 @@ pub fn render(
         out.push_str(&setting);
         out.push('\n');
     }
-    for ((s, sql), (summary, risk)) in steps.iter().zip(rendered).zip(described) {
+    for (((s, sql), described), deleted) in steps.iter().zip(rendered).zip(described).zip(deleted) {
+        let Described {
+            summary,
+            risk,
+            gates,
+        } = described;
         if !out.is_empty() {
             out.push('\n');
         }
@@ -353,11 +444,11 @@ pub fn render(
         }
         // A down step is gated like an up step: rolling back a type change or an added enum
         // value rewrites tables too, and whoever runs it should have been told at review.
-        if let Some(key) = &risk.accept {
+        for key in gates.iter().filter_map(|(_, r)| r.accept.as_ref()) {
             out.push_str(&format!("{REQUIRES_ACCEPT}{key}\n"));
         }
         if direction == Direction::Down {
-            for l in &s.lost_data {
+            for l in s.lost_data.iter().chain(&deleted) {
                 out.push_str(&format!("--   data not restored: {l}\n"));
             }
         }

@@ -9,7 +9,7 @@
 mod rules;
 mod types;
 
-pub use types::{inline_enum_values, type_change, TypeChange};
+pub use types::{inline_enum_values, sqlite_affinity, type_change, TypeChange};
 
 use super::target::Target;
 use crate::dialect::Dialect;

@@ -1,7 +1,7 @@
 //! One rule per kind of change, with the dialect and PostgreSQL-version facts of
 //! `shared/reference/migration-safety.md` (row numbers of its catalog in brackets).
 
-use super::types::{in_list_values, inline_enum_values, type_change, TypeChange};
+use super::types::{in_list_values, inline_enum_values, sqlite_affinity, type_change, TypeChange};
 use super::{Hazard::*, Risk, RiskContext, RiskLevel::*};
 use crate::dialect::Dialect;
 use crate::diff::{removed_enum_values, Change};
@@ -322,20 +322,34 @@ fn alter_type(change: &Change, table: &str, from: &Column, to: &Column, ctx: &Ri
     }
     let effect = type_change(&from.ty, &to.ty);
     let (a, b, c) = (&from.ty, &to.ty, &to.name);
+    if ctx.dialect == Dialect::Sqlite && sqlite_affinity(a) == sqlite_affinity(b) {
+        return Risk::new(NeedsCare, format!("{a} -> {b} keeps SQLite's {} storage, which enforces no size or length: rebuilds the table, copying every value unchanged, while holding the write lock", sqlite_affinity(a)))
+            .hazards(&[Lock]);
+    }
+    // The lock named is PostgreSQL's; SQLite rebuilds under its write lock, MySQL copies.
+    let pg_lock = |r: Risk| if ctx.pg() { r.lock(AEL) } else { r };
     match effect {
         TypeChange::Lossy => {
-            return Risk::new(Destructive, format!("{a} -> {b} silently rounds or truncates existing values"))
-                .hazards(&[DataLoss, Lock])
-                .lock(AEL)
-                .instead(expand_contract(table, c, b))
-                .needs_accept(change)
+            return pg_lock(
+                Risk::new(
+                    Destructive,
+                    format!("{a} -> {b} silently rounds or truncates existing values"),
+                )
+                .hazards(&[DataLoss, Lock]),
+            )
+            .instead(expand_contract(table, c, b))
+            .needs_accept(change)
         }
         TypeChange::Narrowing => {
-            return Risk::new(Destructive, format!("{a} -> {b} narrows the type: fails on existing values that do not fit, and the old app version may still write them"))
-                .hazards(&[FailsOnExistingData, BreaksOldApp, Lock])
-                .lock(AEL)
+            let fails = if ctx.dialect == Dialect::Mysql {
+                "fails on existing values that do not fit in strict mode (and silently truncates them otherwise)"
+            } else {
+                "fails on existing values that do not fit"
+            };
+            return pg_lock(Risk::new(Destructive, format!("{a} -> {b} narrows the type: {fails}, and the old app version may still write them"))
+                .hazards(&[FailsOnExistingData, BreaksOldApp, Lock]))
                 .instead(expand_contract(table, c, b))
-                .needs_accept(change)
+                .needs_accept(change);
         }
         _ => {}
     }

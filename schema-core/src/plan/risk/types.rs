@@ -150,6 +150,24 @@ pub fn type_change(from: &str, to: &str) -> TypeChange {
     }
 }
 
+/// SQLite's type affinity of a declared type (its documented rules, in order): what it really
+/// stores. A change between two types of one affinity (`integer` -> `bigint`, `varchar(50)` ->
+/// `varchar(20)`) stores every value as it was: SQLite enforces neither sizes nor lengths.
+pub fn sqlite_affinity(ty: &str) -> &'static str {
+    let ty = ty.to_ascii_uppercase();
+    if ty.contains("INT") {
+        "INTEGER"
+    } else if ty.contains("CHAR") || ty.contains("CLOB") || ty.contains("TEXT") {
+        "TEXT"
+    } else if ty.contains("BLOB") || ty.trim().is_empty() {
+        "BLOB"
+    } else if ty.contains("REAL") || ty.contains("FLOA") || ty.contains("DOUB") {
+        "REAL"
+    } else {
+        "NUMERIC"
+    }
+}
+
 /// `numeric(p,s)` -> `numeric(p2,s2)`.
 fn numeric_params(from: &[u32], to: &[u32]) -> TypeChange {
     match (from, to) {
@@ -202,6 +220,26 @@ mod tests {
             ("timestamptz", "date", Lossy),
         ] {
             assert_eq!(type_change(from, to), expected, "{from} -> {to}");
+        }
+    }
+
+    #[test]
+    fn sqlite_affinities() {
+        for (ty, affinity) in [
+            ("integer", "INTEGER"),
+            ("bigint", "INTEGER"),
+            ("smallint", "INTEGER"),
+            ("varchar(50)", "TEXT"),
+            ("text", "TEXT"),
+            ("blob", "BLOB"),
+            ("", "BLOB"),
+            ("real", "REAL"),
+            ("double precision", "REAL"),
+            ("numeric(10,2)", "NUMERIC"),
+            ("boolean", "NUMERIC"),
+            ("datetime", "NUMERIC"),
+        ] {
+            assert_eq!(sqlite_affinity(ty), affinity, "{ty}");
         }
     }
 }
