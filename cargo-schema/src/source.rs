@@ -32,8 +32,8 @@ pub fn read_tree(roots: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<Diagnostic>> 
 /// parsed and handed to `each` on whichever thread took it, and the values come back in the
 /// order [`read_tree`] would give the files. `None` when any file cannot be read or parsed, a
 /// module file is missing, or `each` returns `None`: the caller then runs [`read_tree`], which
-/// reports the problems. (syn's trees cannot cross threads, hence `each`.) The syntax trees
-/// are not freed (see `structs::PackageStructs`).
+/// reports the problems. (syn's trees cannot cross threads, hence `each`.) Each tree is
+/// dropped once `each` is done with it, so the next file reuses its memory.
 pub fn read_tree_parallel<T: Send>(
     roots: &[PathBuf],
     threads: usize,
@@ -100,7 +100,7 @@ pub fn read_tree_parallel<T: Send>(
             jobs.push(Job { key, path, dirs });
         }
         let value = each(&ast);
-        std::mem::forget(ast);
+        drop(ast);
         Some((value?, jobs))
     }
 

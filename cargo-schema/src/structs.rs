@@ -10,19 +10,16 @@ use schema_core::grammar;
 use schema_core::model::{RenameHints, Schema};
 use schema_core::Dialect;
 use std::cell::OnceCell;
-use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 
-/// A package's declarations, with the parsed files they came from (for where each struct and
-/// field was written).
+/// A package's declarations, and where to find the files they came from (for where each
+/// struct and field was written).
 pub struct PackageStructs {
     pub package: String,
     pub declarations: Declarations,
-    /// Looked up only when a diagnostic needs a place. Never freed: the syntax trees are a
-    /// few hundred thousand small allocations, the process ends soon after a command is done
-    /// with them, and freeing them one by one costs more than the lookups they serve.
-    /// Read again on this thread when the threads read them and a place is needed.
-    files: OnceCell<ManuallyDrop<Vec<SourceFile>>>,
+    /// The parsed files, read again only when a diagnostic needs a place: holding every
+    /// syntax tree until then costs more (memory, page faults) than reading them again.
+    files: OnceCell<Vec<SourceFile>>,
     source_roots: Vec<PathBuf>,
 }
 
@@ -71,7 +68,7 @@ pub fn read(package: &SchemaPackage) -> Result<PackageStructs, CliError> {
         package: package.name.clone(),
         declarations: linked.declarations,
         source_roots: package.source_roots.clone(),
-        files: OnceCell::from(ManuallyDrop::new(files)),
+        files: OnceCell::new(),
     })
 }
 
@@ -90,9 +87,9 @@ impl PackageStructs {
     /// Where struct `rust_name` (the first of that name, in file order) or its `field` was
     /// declared.
     fn place(&self, rust_name: &str, field: Option<&str>, message: String) -> Diagnostic {
-        let files = self.files.get_or_init(|| {
-            ManuallyDrop::new(source::read_tree(&self.source_roots).unwrap_or_default())
-        });
+        let files = self
+            .files
+            .get_or_init(|| source::read_tree(&self.source_roots).unwrap_or_default());
         let found = files
             .iter()
             .find_map(|file| find_struct(&file.ast.items, rust_name).map(|s| (file, s)));

@@ -137,8 +137,7 @@ pub struct PlainTable {
 
 impl FileRead {
     /// The file without its syntax trees, or `None` when it has errors (only [`link`] can
-    /// report those). The syntax trees of the columns are forgotten, not freed: see
-    /// [`PlainRead`]'s users, which keep a process short-lived.
+    /// report those).
     pub fn into_plain(self) -> Option<PlainRead> {
         if !self.errors.is_empty() {
             return None;
@@ -157,7 +156,6 @@ impl FileRead {
                         Some((index, unresolved.name.clone(), column.default.is_some()))
                     })
                     .collect();
-                std::mem::forget(read.columns);
                 PlainTable {
                     decl: read.decl,
                     unresolved,
