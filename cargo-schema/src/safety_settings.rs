@@ -4,12 +4,19 @@
 //!
 //! ```toml
 //! postgres_version = 15              # default 15
-//! lock_timeout = "2s"                # default "500ms"
+//! lock_timeout = "2s"                # default "1500ms"; keep it above 1 s (see `low_lock_timeout_note`)
 //! concurrent_lock_timeout = "1min"   # CREATE/DROP INDEX CONCURRENTLY; default "60s"
 //! ```
 
+use schema_core::plan::target::{timeout_literal, DEFAULT_LOCK_TIMEOUT_MS};
 use schema_core::plan::Target;
+use schema_core::Dialect;
 use serde_json::{Map, Value};
+
+/// PostgreSQL's default `deadlock_timeout`: how long a lock request waits before the server
+/// runs its deadlock check, the only place where it cancels an autovacuum worker that blocks
+/// the request.
+pub const POSTGRES_DEADLOCK_TIMEOUT_MS: u64 = 1_000;
 
 pub const KEYS: [&str; 3] = [
     "postgres_version",
@@ -34,6 +41,28 @@ pub fn read(table: &Map<String, Value>, base: Target) -> Result<Target, String> 
         target.concurrent_lock_timeout_ms = duration_ms(v, "concurrent_lock_timeout")?;
     }
     Ok(target)
+}
+
+/// The note `generate` prints for a PostgreSQL target whose `lock_timeout` is at or below the
+/// default `deadlock_timeout` (`which` names the target: `blog (postgres)`). An autovacuum worker
+/// holds `SHARE UPDATE EXCLUSIVE` on the table it vacuums, which conflicts with every
+/// `ALTER TABLE` of the files; the server cancels it only when a waiting request runs its
+/// deadlock check, after `deadlock_timeout`, so a shorter `lock_timeout` gives up first and
+/// every retry meets the same vacuum. `None` for other dialects and for longer timeouts.
+pub fn low_lock_timeout_note(which: &str, dialect: Dialect, target: &Target) -> Option<String> {
+    if dialect != Dialect::Postgres || target.lock_timeout_ms > POSTGRES_DEADLOCK_TIMEOUT_MS {
+        return None;
+    }
+    Some(format!(
+        "{which}: `lock_timeout = \"{}\"` is not above PostgreSQL's `deadlock_timeout` (1 s by \
+         default): an autovacuum worker on the table (its SHARE UPDATE EXCLUSIVE lock conflicts \
+         with every ALTER TABLE) is cancelled only after a waiting statement has waited \
+         `deadlock_timeout`, so with this timeout each attempt gives up first and the migration \
+         fails for as long as the vacuum runs; use more than 1 s (the default is \"{}\") unless the \
+         server's `deadlock_timeout` is lower",
+        timeout_literal(target.lock_timeout_ms).trim_matches('\''),
+        timeout_literal(DEFAULT_LOCK_TIMEOUT_MS).trim_matches('\''),
+    ))
 }
 
 /// `"2s"`, `"500ms"`, `"1min"` -> milliseconds (at least 1: 0 would mean no timeout at all).
@@ -78,6 +107,40 @@ mod tests {
             read(&table(json!({})), Target::default()).unwrap(),
             Target::default()
         );
+    }
+
+    #[test]
+    fn a_lock_timeout_not_above_the_deadlock_timeout_gets_a_note_on_postgres_only() {
+        let with = |ms| Target {
+            lock_timeout_ms: ms,
+            ..Target::default()
+        };
+        assert_eq!(
+            low_lock_timeout_note("blog (postgres)", Dialect::Postgres, &Target::default()),
+            None
+        );
+        assert_eq!(
+            low_lock_timeout_note("blog (postgres)", Dialect::Postgres, &with(1001)),
+            None
+        );
+        for ms in [1, 500, 1000] {
+            let note = low_lock_timeout_note("blog (postgres)", Dialect::Postgres, &with(ms))
+                .unwrap_or_else(|| panic!("no note for {ms} ms"));
+            assert!(
+                note.starts_with("blog (postgres): `lock_timeout = \""),
+                "{note}"
+            );
+            assert!(note.contains("autovacuum"), "{note}");
+            assert!(note.contains("the default is \"1500ms\""), "{note}");
+        }
+        assert!(
+            low_lock_timeout_note("x (postgres)", Dialect::Postgres, &with(1000))
+                .unwrap()
+                .contains("`lock_timeout = \"1s\"`")
+        );
+        for dialect in [Dialect::Mysql, Dialect::Sqlite] {
+            assert_eq!(low_lock_timeout_note("x", dialect, &with(500)), None);
+        }
     }
 
     #[test]

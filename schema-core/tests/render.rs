@@ -27,7 +27,7 @@ fn postgres_add_column() {
     assert_eq!(
         g.up_sql,
         "-- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
-         SET LOCAL lock_timeout = '500ms';\n\
+         SET LOCAL lock_timeout = '1500ms';\n\
          \n\
          -- add column users.motto text NOT NULL DEFAULT 'it''s' (safe)\n\
          ALTER TABLE \"users\" ADD COLUMN \"motto\" text NOT NULL DEFAULT 'it''s';\n"
@@ -38,7 +38,7 @@ fn postgres_add_column() {
          --   column users.motto is dropped with every value written to it since the up migration added it\n\
          \n\
          -- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
-         SET LOCAL lock_timeout = '500ms';\n\
+         SET LOCAL lock_timeout = '1500ms';\n\
          \n\
          -- drop column users.motto (destructive)\n\
          --   data loss: the values of users.motto are deleted; the old app version still reads it\n\
@@ -281,7 +281,7 @@ fn postgres_column_alterations() {
         ]
     );
     assert!(g.down_sql.starts_with("-- schema:no-transaction\n"));
-    assert!(g.up_sql.contains("SET LOCAL lock_timeout = '500ms';\n"));
+    assert!(g.up_sql.contains("SET LOCAL lock_timeout = '1500ms';\n"));
 }
 
 #[test]

@@ -48,21 +48,21 @@ fn index_on_an_existing_table_is_concurrent_with_the_longer_lock_budget() {
         "-- schema:no-transaction\n\
          \n\
          -- every lock-taking statement gives up after this long instead of queueing the table's queries\n\
-         SET lock_timeout = '500ms';\n\
+         SET lock_timeout = '1500ms';\n\
          \n\
          -- add index posts_title_idx on posts (title) (needs care)\n\
          --   CREATE INDEX blocks writes (SHARE lock) for the whole build\n\
          SET lock_timeout = '60s';\n\
          CREATE INDEX CONCURRENTLY \"posts_title_idx\" ON \"posts\" (\"title\");\n\
-         SET lock_timeout = '500ms';\n"
+         SET lock_timeout = '1500ms';\n"
     );
     assert_eq!(
         statements(&g.down_sql),
         [
-            "SET lock_timeout = '500ms';",
+            "SET lock_timeout = '1500ms';",
             "SET lock_timeout = '60s';",
             "DROP INDEX CONCURRENTLY \"posts_title_idx\";",
-            "SET lock_timeout = '500ms';",
+            "SET lock_timeout = '1500ms';",
         ]
     );
     assert!(g.down_sql.starts_with("-- schema:no-transaction\n"));
@@ -96,7 +96,7 @@ fn a_new_tables_objects_get_the_plain_form_in_one_transaction() {
     assert!(!g.up_sql.contains("schema:no-transaction"), "{}", g.up_sql);
     assert!(!g.up_sql.contains("CONCURRENTLY"), "{}", g.up_sql);
     assert!(!g.up_sql.contains("NOT VALID"), "{}", g.up_sql);
-    assert!(g.up_sql.contains("SET LOCAL lock_timeout = '500ms';\n"));
+    assert!(g.up_sql.contains("SET LOCAL lock_timeout = '1500ms';\n"));
     assert!(g.up_sql.contains(
         "-- add foreign key posts_user_id_fkey on posts (user_id) -> users (id) (safe)\n\
          ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_fkey\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE;\n"
@@ -119,10 +119,10 @@ fn unique_on_an_existing_table_goes_through_a_concurrent_index() {
     assert_eq!(
         statements(&g.up_sql),
         [
-            "SET lock_timeout = '500ms';",
+            "SET lock_timeout = '1500ms';",
             "SET lock_timeout = '60s';",
             "CREATE UNIQUE INDEX CONCURRENTLY \"posts_title_key\" ON \"posts\" (\"title\");",
-            "SET lock_timeout = '500ms';",
+            "SET lock_timeout = '1500ms';",
             "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_title_key\" UNIQUE USING INDEX \"posts_title_key\";",
         ]
     );
@@ -132,7 +132,7 @@ fn unique_on_an_existing_table_goes_through_a_concurrent_index() {
     assert_eq!(
         statements(&g.down_sql),
         [
-            "SET LOCAL lock_timeout = '500ms';",
+            "SET LOCAL lock_timeout = '1500ms';",
             "ALTER TABLE \"posts\" DROP CONSTRAINT \"posts_title_key\";",
         ]
     );
@@ -146,7 +146,7 @@ fn primary_key_on_an_existing_table_uses_a_concurrent_unique_index() {
     assert!(
         g.up_sql.contains(
             "CREATE UNIQUE INDEX CONCURRENTLY \"posts_pkey\" ON \"posts\" (\"id\");\n\
-             SET lock_timeout = '500ms';\n\
+             SET lock_timeout = '1500ms';\n\
              ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_pkey\" PRIMARY KEY USING INDEX \"posts_pkey\";\n"
         ),
         "{}",
@@ -193,7 +193,7 @@ fn set_not_null_is_proven_by_a_check_from_pg12_and_plain_before() {
     assert_eq!(
         statements(&g.up_sql),
         [
-            "SET lock_timeout = '500ms';",
+            "SET lock_timeout = '1500ms';",
             "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_title_not_null\" CHECK (\"title\" IS NOT NULL) NOT VALID;",
             "ALTER TABLE \"posts\" VALIDATE CONSTRAINT \"posts_title_not_null\";",
             "ALTER TABLE \"posts\" ALTER COLUMN \"title\" SET NOT NULL;",
@@ -204,7 +204,7 @@ fn set_not_null_is_proven_by_a_check_from_pg12_and_plain_before() {
     assert_eq!(
         statements(&old.up_sql),
         [
-            "SET LOCAL lock_timeout = '500ms';",
+            "SET LOCAL lock_timeout = '1500ms';",
             "ALTER TABLE \"posts\" ALTER COLUMN \"title\" SET NOT NULL;",
         ]
     );
@@ -221,7 +221,7 @@ fn set_not_null_is_a_not_valid_not_null_constraint_from_pg18() {
     assert_eq!(
         statements(&g.up_sql),
         [
-            "SET lock_timeout = '500ms';",
+            "SET lock_timeout = '1500ms';",
             "ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_title_not_null\" NOT NULL \"title\" NOT VALID;",
             "ALTER TABLE \"posts\" VALIDATE CONSTRAINT \"posts_title_not_null\";",
         ]
@@ -327,23 +327,24 @@ fn mysql_files_bound_the_metadata_lock_wait() {
         })
     });
     let (b, hints) = schema(&after, Dialect::Mysql);
+    // MySQL counts whole seconds: a `lock_timeout` of 500 ms rounds up to 1 s (MariaDB 10.11:
+    // an ALTER behind an open transaction fails with 1205 after 1 s, which the runtime retries).
     let target = Target {
-        lock_timeout_ms: 1500,
+        lock_timeout_ms: 500,
         ..Target::default()
     };
     let g = generate_for(&a, &b, &hints, target).unwrap();
     assert_eq!(
         statements(&g.up_sql)[0],
-        "SET SESSION lock_wait_timeout = 2;",
+        "SET SESSION lock_wait_timeout = 1;",
         "{}",
         g.up_sql
     );
-    // The default 500 ms rounds up to MySQL's whole second (MariaDB 10.11: an ALTER behind an
-    // open transaction fails with 1205 after 1 s, which the runtime retries).
+    // The default 1500 ms rounds up to 2 s.
     let g = generate_for(&a, &b, &hints, Target::default()).unwrap();
     assert_eq!(
         statements(&g.up_sql)[0],
-        "SET SESSION lock_wait_timeout = 1;",
+        "SET SESSION lock_wait_timeout = 2;",
         "{}",
         g.up_sql
     );
@@ -367,7 +368,7 @@ fn the_down_of_a_dropped_required_column_restores_it_on_a_populated_table() {
     assert_eq!(
         statements(&g.down_sql),
         [
-            "SET LOCAL lock_timeout = '500ms';",
+            "SET LOCAL lock_timeout = '1500ms';",
             "ALTER TABLE \"posts\" ADD COLUMN \"title\" text NOT NULL DEFAULT '';",
             "ALTER TABLE \"posts\" ALTER COLUMN \"title\" DROP DEFAULT;",
         ]

@@ -92,6 +92,16 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
                 })?;
                 Some(generated).filter(|g| !g.changes.is_empty())
             };
+            // A PostgreSQL `lock_timeout` too short for a blocking autovacuum to be cancelled.
+            let which = format!("{} ({})", package.name, target.dialect);
+            let note = crate::safety_settings::low_lock_timeout_note(
+                &which,
+                target.dialect,
+                &target.safety,
+            );
+            if let Some(note) = note.filter(|_| generated.is_some()) {
+                out.note(note);
+            }
             outcomes.push(Outcome {
                 package: package.name.clone(),
                 target: target.clone(),

@@ -146,9 +146,9 @@ fn postgres_index_on_an_existing_table_is_built_concurrently_outside_a_transacti
         .assert_stdout("CREATE INDEX CONCURRENTLY, outside a transaction");
     let up = fixture.read(&up_file(&fixture, "migrations/postgres", "0002_"));
     assert!(up.starts_with("-- schema:no-transaction\n"), "{up}");
-    assert!(up.contains("SET lock_timeout = '500ms';\n"), "{up}");
+    assert!(up.contains("SET lock_timeout = '1500ms';\n"), "{up}");
     assert!(
-        up.contains("SET lock_timeout = '60s';\nCREATE INDEX CONCURRENTLY \"notes_body_idx\" ON \"notes\" (\"body\");\nSET lock_timeout = '500ms';\n"),
+        up.contains("SET lock_timeout = '60s';\nCREATE INDEX CONCURRENTLY \"notes_body_idx\" ON \"notes\" (\"body\");\nSET lock_timeout = '1500ms';\n"),
         "{up}"
     );
     let down =
@@ -196,9 +196,11 @@ fn json_carries_why_hazards_lock_alternative_and_what_it_did() {
 #[test]
 fn lock_timeouts_come_from_the_metadata() {
     let fixture = indexed_body("lock_timeout = \"750ms\"\nconcurrent_lock_timeout = \"5min\"");
+    // Set in the target's table, under a second: the autovacuum note too.
     fixture
         .run(&["generate", "--dialect", "postgres"])
-        .assert_code(0);
+        .assert_code(0)
+        .assert_stderr("note: multi_target (postgres): `lock_timeout = \"750ms\"` is not above");
     let up = fixture.read(&up_file(&fixture, "migrations/postgres", "0002_"));
     assert!(up.contains("SET lock_timeout = '750ms';\n"), "{up}");
     assert!(up.contains("SET lock_timeout = '300s';\n"), "{up}");
@@ -207,6 +209,49 @@ fn lock_timeouts_come_from_the_metadata() {
         first.contains("SET LOCAL lock_timeout = '750ms';\n"),
         "{first}"
     );
+}
+
+const AUTOVACUUM_NOTE: &str = "is not above PostgreSQL's `deadlock_timeout`";
+
+/// `multi_target` (SQLite and PostgreSQL targets) with a package-level `lock_timeout`.
+fn package_lock_timeout(value: &str) -> Fixture {
+    let fixture = Fixture::new("multi_target");
+    fixture.edit(
+        "Cargo.toml",
+        "[[package.metadata.schema.target]]\ndialect = \"sqlite\"",
+        &format!(
+            "[package.metadata.schema]\nlock_timeout = \"{value}\"\n\n[[package.metadata.schema.target]]\ndialect = \"sqlite\""
+        ),
+    );
+    fixture
+}
+
+#[test]
+fn a_lock_timeout_of_one_second_or_less_gets_a_note_about_autovacuum_on_postgres() {
+    let fixture = package_lock_timeout("1s");
+    let run = fixture.run(&["generate"]);
+    run.assert_code(0)
+        .assert_stderr("note: multi_target (postgres): `lock_timeout = \"1s\"` is not above PostgreSQL's `deadlock_timeout` (1 s by default)")
+        .assert_stderr("autovacuum worker")
+        .assert_stderr("the default is \"1500ms\"");
+    assert_eq!(run.stderr.matches(AUTOVACUUM_NOTE).count(), 1, "{run}");
+    assert!(!run.stderr.contains("(sqlite): `lock_timeout"), "{run}");
+    let first = fixture.read(&up_file(&fixture, "migrations/postgres", "0001_"));
+    assert!(
+        first.contains("SET LOCAL lock_timeout = '1s';\n"),
+        "{first}"
+    );
+    // Nothing to generate: no note.
+    let again = fixture.run(&["generate"]);
+    again.assert_code(0);
+    assert!(!again.stderr.contains(AUTOVACUUM_NOTE), "{again}");
+
+    // Above the deadlock timeout, and the default: no note.
+    for fixture in [package_lock_timeout("1001ms"), Fixture::new("multi_target")] {
+        let run = fixture.run(&["generate"]);
+        run.assert_code(0);
+        assert!(!run.stderr.contains(AUTOVACUUM_NOTE), "{run}");
+    }
 }
 
 #[test]

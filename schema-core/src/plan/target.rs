@@ -9,11 +9,23 @@ use serde::Serialize;
 pub const DEFAULT_POSTGRES_VERSION: u32 = 15;
 /// `lock_timeout` for every lock-taking statement: a statement that waits longer for its lock
 /// fails instead of queueing every later query on the table behind it, so this is also the
-/// longest one attempt can stall the table's reads and writes. 500 ms (pgroll's default); the
-/// runtime retries a statement that hit it (`schema_runtime::migrator::LockTimeoutRetry`:
-/// 10 attempts by default), so the patience is in the retries, not in one long wait.
-/// `bench/locks/RESULTS.md` (`lock_queue`) has the measurement.
-pub const DEFAULT_LOCK_TIMEOUT_MS: u64 = 500;
+/// longest one attempt can stall the table's reads and writes. The runtime retries a statement
+/// that hit it (`schema_runtime::migrator::LockTimeoutRetry`), so the patience is in the
+/// retries, not in one long wait.
+///
+/// 1500 ms, and not lower, because of autovacuum: an autovacuum worker holds
+/// `SHARE UPDATE EXCLUSIVE` on the table it vacuums (which conflicts with every `ALTER TABLE`
+/// the files run, `NOT VALID` constraints and `VALIDATE CONSTRAINT` included), and PostgreSQL
+/// cancels it for a waiting lock request only when the waiter runs its deadlock check, after
+/// `deadlock_timeout` (1 s by default). A `lock_timeout` at or below that gives up first: the
+/// worker is never cancelled and every retry times out again for as long as the vacuum runs
+/// (measured on PostgreSQL 15 behind a running autovacuum, 5 tries each: 500, 800 and
+/// 1000 ms timed out every time, the vacuum untouched; 1050, 1100, 1200, 1500 and 2000 ms got
+/// the lock every time after about 1.05 s, the server logging `canceling autovacuum task`).
+/// 1.5 s leaves half a second of margin over the default `deadlock_timeout` (a loaded server,
+/// a worker slow to notice its cancel) while keeping the stall of one attempt short. `bench/locks/RESULTS.md`
+/// (`lock_queue`, and why 500 ms was reverted) has the measurements.
+pub const DEFAULT_LOCK_TIMEOUT_MS: u64 = 1_500;
 /// `lock_timeout` for `CREATE/DROP INDEX CONCURRENTLY`: they wait for every older snapshot in
 /// the database, and that wait counts against the timeout, while their own lock
 /// (`SHARE UPDATE EXCLUSIVE`) blocks neither reads nor writes.

@@ -181,7 +181,7 @@ impl StatementFailure {
                 n => format!("{n} times"),
             };
             let find = if self.message.contains("55P03") {
-                "find the session holding the lock with `SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE pid IN (SELECT pid FROM pg_locks WHERE relation IS NOT NULL AND granted) AND pid <> pg_backend_pid()` (pg_locks, pg_stat_activity; a session `idle in transaction` for long is the usual culprit) and end it or let it finish"
+                "find the session holding the lock with `SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE pid IN (SELECT pid FROM pg_locks WHERE relation IS NOT NULL AND granted) AND pid <> pg_backend_pid()` (pg_locks, pg_stat_activity; a session `idle in transaction` for long is the usual culprit; an `autovacuum worker` there is cancelled by the server only for a statement that has waited longer than `deadlock_timeout`, 1 s by default, so keep the lock timeout above that) and end it or let it finish"
             } else {
                 "find the session holding the lock with `SHOW FULL PROCESSLIST` or `performance_schema.metadata_locks` / `information_schema.INNODB_TRX` and end it or let it finish"
             };

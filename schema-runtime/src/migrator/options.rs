@@ -58,7 +58,10 @@ pub struct MigratorOptions {
     /// (hundreds of milliseconds, a few seconds) cancels it whenever any long transaction runs;
     /// a retry then drops the INVALID index it left and starts again, but may never get
     /// through. Keep this default at a few seconds or more, or let the no-transaction file set
-    /// a longer `SET lock_timeout` before its concurrent index statements.
+    /// a longer `SET lock_timeout` before its concurrent index statements. On PostgreSQL keep
+    /// it above the server's `deadlock_timeout` (1 s by default): an autovacuum worker that
+    /// holds the table is cancelled only when a waiter has waited that long, so with a
+    /// shorter timeout every try gives up while the vacuum runs on.
     pub lock_timeout: Option<Duration>,
     /// Retrying a migration statement that hit the lock timeout; default
     /// [`LockTimeoutRetry::DEFAULT`] (10 attempts).
@@ -157,9 +160,11 @@ pub enum LockTimeoutRetry {
 impl LockTimeoutRetry {
     /// 10 attempts, waiting about 250 ms, 500 ms, 1 s, 2 s, then 4 s in between (each scaled
     /// by the jitter: 12-24 s of waiting in all). Made for the generated files' short
-    /// `lock_timeout` (500 ms by default): each attempt stalls the table's queries at most
+    /// `lock_timeout` (1.5 s by default): each attempt stalls the table's queries at most
     /// that long, and the queue drains between attempts; with that timeout a migration keeps
-    /// trying for about 17-29 s before it gives up.
+    /// trying for about 27-39 s before it gives up (10 x 1.5 s of lock waits + the backoff).
+    /// A blocking autovacuum does not need the retries: a wait longer than `deadlock_timeout`
+    /// (1 s by default) has it cancelled during the first attempt.
     pub const DEFAULT: LockTimeoutRetry = LockTimeoutRetry::attempts(10);
 
     /// `attempts` tries with the default delays (250 ms doubling, at most 4 s).
