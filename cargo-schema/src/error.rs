@@ -10,6 +10,9 @@ pub struct CliError {
     pub hints: Vec<String>,
     /// Source positions, printed before the message as `file:line:col: message`.
     pub diagnostics: Vec<Diagnostic>,
+    /// Something else that went wrong on the way out, printed after the hints as `note: ...`
+    /// (the scratch database that could not be dropped after an interrupted replay).
+    pub notes: Vec<String>,
 }
 
 impl CliError {
@@ -18,11 +21,17 @@ impl CliError {
             message: message.into(),
             hints: Vec::new(),
             diagnostics: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 

@@ -85,12 +85,16 @@ impl Output {
         for hint in &error.hints {
             let _ = writeln!(self.stderr, "  {NOTE}help{NOTE:#}: {hint}");
         }
+        for note in &error.notes {
+            let _ = writeln!(self.stderr, "{NOTE}note{NOTE:#}: {note}");
+        }
         if self.is_json() {
             let value = serde_json::json!({
                 "status": "error",
                 "error": error.message,
                 "hints": error.hints,
                 "diagnostics": error.diagnostics,
+                "notes": error.notes,
             });
             self.json(&value);
         }

@@ -2,13 +2,14 @@
 //! `Migrator`, the one runner), read it back with introspection and compare it with the
 //! snapshot; then all downs must leave it empty and all ups again must rebuild the snapshot.
 //! SQLite replays in memory; PostgreSQL and MySQL on a uniquely named scratch database created
-//! on the `--database-url` server and always dropped.
+//! on the `--database-url` server and dropped afterwards, also when the replay fails or is
+//! interrupted (Ctrl-C, SIGTERM).
 
 use crate::db_url::{dialect_of_url, redact};
 use crate::error::CliError;
 use crate::package::SchemaTarget;
 use crate::problem::Problem;
-use crate::scratch::Scratch;
+use crate::scratch::{self, Admin};
 use schema_core::model::Schema;
 use schema_core::snapshot::Snapshot;
 use schema_core::Dialect;
@@ -76,95 +77,425 @@ pub fn plan(
     }))
 }
 
-pub fn run(
-    replay: &Replay,
+/// What a replay came to.
+pub struct Replayed {
+    /// The problems the replay found, or why it could not finish (an interrupted replay is an
+    /// error; when its scratch database could not be dropped either, the error carries that
+    /// as a note).
+    pub result: Result<Vec<Problem>, CliError>,
+    /// To say before the result: the leftover scratch databases this replay's sweep dropped.
+    pub notes: Vec<String>,
+    /// To say after the result of a replay that finished: its scratch database could not be
+    /// dropped (the problems, and the exit status, are the replay's).
+    pub drop_failure: Option<String>,
+}
+
+impl Replayed {
+    fn error(error: CliError) -> Replayed {
+        Replayed {
+            result: Err(error),
+            notes: Vec::new(),
+            drop_failure: None,
+        }
+    }
+}
+
+/// The replays of one `verify`: one async runtime and, from the first server replay on, the
+/// watched signals.
+///
+/// Tokio's signal handlers replace the default action for the rest of the process, and a
+/// signal that comes while nobody waits on its stream is queued, not lost. So the streams are
+/// made once, before the first scratch database is created (a signal during the create is
+/// then seen, and the database dropped), and every later step of the verify waits on them:
+/// a signal between two replays stops the next one before it creates anything.
+#[derive(Default)]
+pub struct Replayer {
+    runtime: Option<tokio::runtime::Runtime>,
+    signals: Option<Signals>,
+    /// A signal that came when there was nothing left to interrupt (while a finished replay's
+    /// scratch database was dropped, or between replays): the verify stops after this target.
+    stop: Option<&'static str>,
+}
+
+impl Replayer {
+    pub fn new() -> Replayer {
+        Replayer::default()
+    }
+
+    fn runtime(&mut self) -> Result<&tokio::runtime::Runtime, CliError> {
+        if self.runtime.is_none() {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| CliError::new(format!("cannot start the async runtime: {e}")))?;
+            self.runtime = Some(runtime);
+        }
+        Ok(self.runtime.as_ref().expect("just made"))
+    }
+
+    pub fn run(&mut self, replay: &Replay, target: &SchemaTarget, snapshot: &Snapshot) -> Replayed {
+        let migrator = match Migrator::from_dir(&target.migrations) {
+            Ok(migrator) => migrator,
+            Err(e) => {
+                return Replayed::error(CliError::new(format!(
+                    "cannot load the migrations for the replay: {e}"
+                )))
+            }
+        };
+        if let Err(e) = self.runtime() {
+            return Replayed::error(e);
+        }
+        let Replayer {
+            runtime,
+            signals,
+            stop: saved_stop,
+        } = self;
+        let runtime = runtime.as_ref().expect("made above");
+        if matches!(replay, Replay::Server { .. }) && signals.is_none() {
+            // In the runtime: the streams register with its driver.
+            *signals = Some(runtime.block_on(async { Signals::new() }));
+        }
+        let mut stop = None;
+        let replayed = runtime.block_on(async {
+            match replay {
+                Replay::SqliteMemory => {
+                    let work = sqlite_replay(&migrator, target, snapshot);
+                    let result = match signals.as_mut() {
+                        // Signals are watched (a server replay came first): one that comes
+                        // now stops this replay too.
+                        Some(signals) => tokio::select! {
+                            biased;
+                            signal = signals.recv() => Err(CliError::new(format!("{signal}: the replay stopped"))),
+                            result = work => result,
+                        },
+                        None => work.await,
+                    };
+                    Replayed {
+                        result,
+                        notes: Vec::new(),
+                        drop_failure: None,
+                    }
+                }
+                Replay::Server { url } => {
+                    let signals = signals.as_mut().expect("made above");
+                    server_replay(url, &migrator, target, snapshot, signals, &mut stop).await
+                }
+            }
+        });
+        if replayed.result.is_ok() {
+            *saved_stop = saved_stop.or(stop);
+        }
+        replayed
+    }
+
+    /// The signal that asked the verify to stop outside a replay, if any (also one that is
+    /// queued right now). Once the signals are watched, the caller asks after each target.
+    pub fn stop_requested(&mut self) -> Option<&'static str> {
+        if let Some(stop) = self.stop.take() {
+            return Some(stop);
+        }
+        let (Some(runtime), Some(signals)) = (self.runtime.as_ref(), self.signals.as_mut()) else {
+            return None;
+        };
+        runtime.block_on(async {
+            tokio::select! {
+                biased;
+                signal = signals.recv() => Some(signal),
+                // Long enough for the runtime's driver to hand over a signal that came while
+                // nothing was waiting.
+                () = tokio::time::sleep(std::time::Duration::from_millis(10)) => None,
+            }
+        })
+    }
+}
+
+async fn sqlite_replay(
+    migrator: &Migrator,
     target: &SchemaTarget,
     snapshot: &Snapshot,
 ) -> Result<Vec<Problem>, CliError> {
-    let migrator = Migrator::from_dir(&target.migrations)
-        .map_err(|e| CliError::new(format!("cannot load the migrations for the replay: {e}")))?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::new(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async {
-        match replay {
-            Replay::SqliteMemory => {
-                let open_error = |e: sqlx::Error| {
-                    CliError::new(format!("cannot open an in-memory SQLite database: {e}"))
-                };
-                let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                    .max_connections(1)
-                    .connect("sqlite::memory:")
-                    .await
-                    .map_err(open_error)?;
-                // An in-memory database lives while one of its connections is open, and the
-                // migrator works on a connection of its own: this one keeps the database alive.
-                let keeper = pool.acquire().await.map_err(open_error)?.detach();
-                let result = replay_on(
-                    &migrator,
-                    &DatabasePool::Sqlite(pool.clone()),
-                    target,
-                    snapshot,
-                )
-                .await;
-                pool.close().await;
-                let _ = keeper.close().await;
-                result
-            }
-            Replay::Server { url } => {
-                let scratch = Scratch::create(url).await?;
-                let work = async {
-                    match DatabasePool::connect(&scratch.url).await {
-                        Ok(pool) => {
-                            let result = replay_on(&migrator, &pool, target, snapshot).await;
-                            pool.close().await;
-                            result
-                        }
-                        Err(e) => Err(CliError::new(format!(
-                            "cannot connect to the scratch database: {e}"
-                        ))),
-                    }
-                };
-                // Interrupted, the scratch database is still dropped (a verify killed outright
-                // leaves it to the next verify's sweep).
-                let result = tokio::select! {
-                    result = work => result,
-                    signal = interrupted() => Err(CliError::new(format!(
-                        "{signal}: the replay stopped; its scratch database is dropped"
-                    ))),
-                };
-                scratch.drop_database().await?;
-                result
-            }
-        }
-    })
+    let open_error =
+        |e: sqlx::Error| CliError::new(format!("cannot open an in-memory SQLite database: {e}"));
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .map_err(open_error)?;
+    // An in-memory database lives while one of its connections is open, and the migrator
+    // works on a connection of its own: this one keeps the database alive.
+    let keeper = pool.acquire().await.map_err(open_error)?.detach();
+    let result = replay_on(
+        migrator,
+        &DatabasePool::Sqlite(pool.clone()),
+        target,
+        snapshot,
+    )
+    .await;
+    pool.close().await;
+    let _ = keeper.close().await;
+    result
 }
 
-/// Resolves when the process is asked to stop (Ctrl-C, or SIGTERM as CI runners send on a
-/// timeout), with the signal's name; never when signals cannot be watched.
-async fn interrupted() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).ok();
-        let terminate = async {
-            match term.as_mut() {
-                Some(t) => t.recv().await,
-                None => std::future::pending().await,
+/// A replay on a scratch database of the server `url`: connect, sweep old leftovers, create
+/// the database, replay, drop it. Everything up to the end of the replay stops at the first
+/// signal; the database is then dropped whatever happened, by its name (known before the
+/// `CREATE DATABASE`, so a signal during the create still drops it), within
+/// [`scratch::DROP_TIMEOUT`]; a second signal stops waiting for the create or the drop.
+/// `stop` gets a signal that came only during the drop of a finished replay.
+async fn server_replay(
+    url: &str,
+    migrator: &Migrator,
+    target: &SchemaTarget,
+    snapshot: &Snapshot,
+    signals: &mut Signals,
+    stop: &mut Option<&'static str>,
+) -> Replayed {
+    let mut notes = Vec::new();
+    let setup = async {
+        let admin = Admin::connect(url).await?;
+        match admin.server_now().await {
+            Ok(now) => Ok((admin, now)),
+            Err(e) => {
+                admin.close().await;
+                Err(e)
             }
+        }
+    };
+    let (admin, now) = tokio::select! {
+        biased;
+        signal = signals.recv() => return Replayed::error(CliError::new(format!(
+            "{signal}: the replay stopped before its scratch database was created"
+        ))),
+        setup = setup => match setup {
+            Ok(setup) => setup,
+            Err(e) => return Replayed::error(e),
+        },
+    };
+    let before_create = tokio::select! {
+        biased;
+        signal = signals.recv() => Some(signal),
+        swept = admin.sweep(now) => {
+            notes = swept;
+            None
+        }
+    };
+    if let Some(signal) = before_create {
+        admin.close().await;
+        return Replayed {
+            result: Err(CliError::new(format!(
+                "{signal}: the replay stopped before its scratch database was created"
+            ))),
+            notes,
+            drop_failure: None,
         };
-        tokio::select! {
-            Ok(()) = tokio::signal::ctrl_c() => "interrupted",
-            _ = terminate => "terminated",
+    }
+
+    let name = scratch::scratch_name(now);
+    // The create is let finish (it is short): cancelled half-way, the server could still
+    // commit it after the drop looked. A signal meanwhile stops the replay after it.
+    let mut interrupted = None;
+    let created = shielded(admin.create(&name), signals, &mut interrupted).await;
+    // A second signal during the create: no waiting for the drop either.
+    let abandoned = created.is_none();
+    // `exists`: the database may exist, so the drop is attempted.
+    let (result, exists) = match created {
+        Some(Err(e)) => (Err(e), false),
+        None => (Ok(Vec::new()), true),
+        Some(Ok(scratch_url)) => {
+            let work = async {
+                let pool = DatabasePool::connect(&scratch_url).await.map_err(|e| {
+                    CliError::new(format!("cannot connect to the scratch database: {e}"))
+                })?;
+                let result = replay_on(migrator, &pool, target, snapshot).await;
+                pool.close().await;
+                result
+            };
+            let result = if interrupted.is_some() {
+                Ok(Vec::new())
+            } else {
+                tokio::select! {
+                    biased;
+                    signal = signals.recv() => {
+                        interrupted = Some(signal);
+                        Ok(Vec::new())
+                    }
+                    result = work => result,
+                }
+            };
+            (result, true)
+        }
+    };
+
+    let mut drop_failure = None;
+    if exists {
+        let server = redact(admin.url());
+        let by_hand = format!("drop it by hand: DROP DATABASE {name}");
+        let outcome = if abandoned {
+            Some(Err("a second signal stopped the wait".to_string()))
+        } else {
+            let drop = async {
+                match tokio::time::timeout(scratch::DROP_TIMEOUT, admin.drop_own(&name)).await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(e)) => Err(e.to_string()),
+                    Err(_) => Err(format!(
+                        "no answer within {} s",
+                        scratch::DROP_TIMEOUT.as_secs()
+                    )),
+                }
+            };
+            // The first signal during the drop of a finished replay lets the drop finish
+            // (it is what the user wants done before the verify stops); the next one stops
+            // waiting.
+            let mut during_drop = interrupted;
+            let outcome = shielded(drop, signals, &mut during_drop).await;
+            if interrupted.is_none() {
+                *stop = during_drop;
+            }
+            Some(outcome.unwrap_or_else(|| Err("a second signal stopped the wait".to_string())))
+        };
+        if let Some(Err(why)) = outcome {
+            drop_failure = Some(format!(
+                "the scratch database `{name}` on {server} was not dropped ({why}): {by_hand} (or a verify sweeps it once it is 6 hours old and nobody is connected to it)"
+            ));
         }
     }
-    #[cfg(not(unix))]
-    {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => "interrupted",
-            Err(_) => std::future::pending().await,
+    admin.close().await;
+    finish(result, interrupted, exists, drop_failure, notes)
+}
+
+/// How a server replay ended, said once: `result` is the replay's (or why it could not run),
+/// `interrupted` the signal that stopped it, `exists` whether the scratch database was (or may
+/// have been) created, `drop_failure` why it could not be dropped. Neither hides the other:
+/// an error carries the drop failure as a note; a finished replay keeps its problems (and its
+/// exit status), with the drop failure said after them.
+fn finish(
+    result: Result<Vec<Problem>, CliError>,
+    interrupted: Option<&'static str>,
+    exists: bool,
+    drop_failure: Option<String>,
+    notes: Vec<String>,
+) -> Replayed {
+    let result = match interrupted {
+        Some(signal) if exists && drop_failure.is_none() => Err(CliError::new(format!(
+            "{signal}: the replay stopped; its scratch database is dropped"
+        ))),
+        Some(signal) if exists => Err(CliError::new(format!("{signal}: the replay stopped"))),
+        // Nothing was created: the create's own error, if it failed, says more.
+        Some(signal) => result.and(Err(CliError::new(format!(
+            "{signal}: the replay stopped before its scratch database was created"
+        )))),
+        None => result,
+    };
+    match result {
+        Err(mut error) => {
+            if let Some(failure) = drop_failure {
+                error = error.note(failure);
+            }
+            Replayed {
+                result: Err(error),
+                notes,
+                drop_failure: None,
+            }
         }
+        Ok(problems) => Replayed {
+            result: Ok(problems),
+            notes,
+            drop_failure,
+        },
+    }
+}
+
+/// `work` run to its end through a first signal, which goes to `stop` (when it is empty); a
+/// further signal gives up on `work`: `None`.
+async fn shielded<T>(
+    work: impl std::future::Future<Output = T>,
+    signals: &mut Signals,
+    stop: &mut Option<&'static str>,
+) -> Option<T> {
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            biased;
+            result = &mut work => return Some(result),
+            signal = signals.recv() => {
+                if stop.is_some() {
+                    return None;
+                }
+                *stop = Some(signal);
+            }
+        }
+    }
+}
+
+/// The signals that stop a replay: Ctrl-C, and SIGTERM as CI runners send on a timeout. Made
+/// inside the runtime; from then on the process queues them instead of ending.
+pub struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(windows)]
+    ctrl_c: Option<tokio::signal::windows::CtrlC>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(windows)]
+        {
+            Signals {
+                ctrl_c: tokio::signal::windows::ctrl_c().ok(),
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            Signals {}
+        }
+    }
+
+    /// The next signal's name (`interrupted`, `terminated`); never when none can be watched.
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let Signals {
+                interrupt,
+                terminate,
+            } = self;
+            tokio::select! {
+                Some(()) = next(interrupt) => "interrupted",
+                Some(()) = next(terminate) => "terminated",
+                else => std::future::pending().await,
+            }
+        }
+        #[cfg(windows)]
+        {
+            match self.ctrl_c.as_mut() {
+                Some(ctrl_c) => match ctrl_c.recv().await {
+                    Some(()) => "interrupted",
+                    None => std::future::pending().await,
+                },
+                None => std::future::pending().await,
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            std::future::pending().await
+        }
+    }
+}
+
+#[cfg(unix)]
+async fn next(signal: &mut Option<tokio::signal::unix::Signal>) -> Option<()> {
+    match signal.as_mut() {
+        Some(signal) => signal.recv().await,
+        None => None,
     }
 }
 
@@ -251,5 +582,103 @@ impl Steps {
             ),
             "a migration does not do what the snapshot records (usually a hand-written migration that changes the schema, or an edited down file): move schema changes into the structs and `cargo schema generate`, keep hand-written migrations to data",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem() -> Problem {
+        Problem::new(
+            "replay_failed",
+            "applying the up migrations failed",
+            "fix it",
+        )
+    }
+
+    fn error_of(replayed: Replayed) -> CliError {
+        match replayed.result {
+            Err(error) => error,
+            Ok(_) => panic!("expected an error"),
+        }
+    }
+
+    const DROP_FAILED: &str = "the scratch database `x` was not dropped";
+
+    #[test]
+    fn a_drop_failure_keeps_a_finished_replays_problems() {
+        let replayed = finish(
+            Ok(vec![problem()]),
+            None,
+            true,
+            Some(DROP_FAILED.to_string()),
+            vec!["swept".to_string()],
+        );
+        assert_eq!(replayed.result.expect("the problems").len(), 1);
+        assert_eq!(replayed.drop_failure.as_deref(), Some(DROP_FAILED));
+        assert_eq!(replayed.notes, ["swept"]);
+        let clean = finish(Ok(Vec::new()), None, true, None, Vec::new());
+        assert!(clean.result.expect("clean").is_empty());
+        assert!(clean.drop_failure.is_none());
+    }
+
+    #[test]
+    fn an_interruption_and_a_drop_failure_are_both_said() {
+        let replayed = finish(
+            Ok(Vec::new()),
+            Some("terminated"),
+            true,
+            Some(DROP_FAILED.to_string()),
+            Vec::new(),
+        );
+        assert!(replayed.drop_failure.is_none(), "said once, with the error");
+        let error = error_of(replayed);
+        assert_eq!(error.message, "terminated: the replay stopped");
+        assert_eq!(error.notes, [DROP_FAILED]);
+
+        let dropped = finish(Ok(Vec::new()), Some("interrupted"), true, None, Vec::new());
+        let error = error_of(dropped);
+        assert_eq!(
+            error.message,
+            "interrupted: the replay stopped; its scratch database is dropped"
+        );
+        assert!(error.notes.is_empty());
+    }
+
+    #[test]
+    fn an_error_keeps_its_message_and_gets_the_drop_failure() {
+        let replayed = finish(
+            Err(CliError::new(
+                "cannot connect to the scratch database: refused",
+            )),
+            None,
+            true,
+            Some(DROP_FAILED.to_string()),
+            Vec::new(),
+        );
+        let error = error_of(replayed);
+        assert_eq!(
+            error.message,
+            "cannot connect to the scratch database: refused"
+        );
+        assert_eq!(error.notes, [DROP_FAILED]);
+        // A create that failed, with a signal meanwhile: the create's error.
+        let replayed = finish(
+            Err(CliError::new("cannot create a scratch database")),
+            Some("interrupted"),
+            false,
+            None,
+            Vec::new(),
+        );
+        assert_eq!(
+            error_of(replayed).message,
+            "cannot create a scratch database"
+        );
+        let replayed = finish(Ok(Vec::new()), Some("interrupted"), false, None, Vec::new());
+        assert_eq!(
+            error_of(replayed).message,
+            "interrupted: the replay stopped before its scratch database was created"
+        );
     }
 }

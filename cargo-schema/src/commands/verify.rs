@@ -13,7 +13,7 @@ use crate::migration_dir;
 use crate::output::Output;
 use crate::package::{self, SchemaPackage, SchemaTarget};
 use crate::problem::Problem;
-use crate::replay::{self, ReplayPlan};
+use crate::replay::{self, ReplayPlan, Replayer};
 use crate::snapshot_file::{self, Loaded};
 use crate::structs::{self, PackageStructs};
 use schema_core::snapshot::Snapshot;
@@ -22,7 +22,7 @@ use serde_json::json;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Exit status: 0 clean, 1 problems found (each with the command that fixes it), 2 error.\n\
-                  SQLite targets are replayed in memory; PostgreSQL and MySQL targets are replayed on a scratch database created (and always dropped) on the --database-url server."
+                  SQLite targets are replayed in memory; PostgreSQL and MySQL targets are replayed on a scratch database created on the --database-url server and dropped afterwards (also when the replay fails or is stopped by Ctrl-C or SIGTERM; one left behind by a verify killed outright is dropped by a later verify once it is 6 hours old by the server's clock and nobody is connected to it)."
 )]
 pub struct Args {
     #[command(flatten)]
@@ -36,6 +36,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
     let selected = package::select(packages)?;
     let mut reports = Vec::new();
     let mut total = 0;
+    let mut replayer = Replayer::new();
     for package in &selected {
         let structs = structs::read(package)?;
         for target in &package.targets {
@@ -48,16 +49,29 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
                     packages.dialect.is_some(),
                 )?
             };
-            let problems = check_target(package, &structs, target, &plan, out)?;
+            let (problems, notes) =
+                check_target(package, &structs, target, &plan, &mut replayer, out)?;
             total += problems.len();
             print_problems(out, package, target, &problems);
+            for note in &notes {
+                out.note(note);
+            }
             reports.push(json!({
                 "package": package.name,
                 "dialect": target.dialect.as_str(),
                 "migrations": target.migrations,
                 "replayed": matches!(plan, ReplayPlan::Run(_)),
                 "problems": problems,
+                "notes": notes,
             }));
+            // Ctrl-C or SIGTERM outside a replay (once a replay watches them, they no longer
+            // end the process): stop here, with what was found so far printed.
+            if let Some(signal) = replayer.stop_requested() {
+                return Err(CliError::new(format!(
+                    "{signal}: verify stopped after {} ({})",
+                    package.name, target.dialect
+                )));
+            }
         }
     }
     let status = if total == 0 { "clean" } else { "problems" };
@@ -78,13 +92,15 @@ fn check_target(
     structs: &PackageStructs,
     target: &SchemaTarget,
     plan: &ReplayPlan,
+    replayer: &mut Replayer,
     out: &mut Output,
-) -> Result<Vec<Problem>, CliError> {
+) -> Result<(Vec<Problem>, Vec<String>), CliError> {
     let snapshot = match snapshot_file::load_raw(target)? {
         Loaded::Ok(snapshot) => snapshot,
         Loaded::Conflict(text) => {
             let path = snapshot_file::path(target);
-            return Ok(vec![conflict::explain(&text, &path, &target.migrations)]);
+            let problem = conflict::explain(&text, &path, &target.migrations);
+            return Ok((vec![problem], Vec::new()));
         }
     };
     let folder = migration_dir::scan(&target.migrations)?;
@@ -94,6 +110,8 @@ fn check_target(
     }
     problems.extend(accept_check::check(&snapshot, &folder));
     problems.extend(ungenerated(package, structs, target, &snapshot)?);
+    // Said after the problems: a scratch database that could not be dropped.
+    let mut after = Vec::new();
     match plan {
         ReplayPlan::Skip(why) => {
             out.note(format!(
@@ -115,10 +133,15 @@ fn check_target(
                     how.describe()
                 ),
             );
-            problems.extend(replay::run(how, target, &snapshot)?);
+            let replayed = replayer.run(how, target, &snapshot);
+            for note in &replayed.notes {
+                out.note(note);
+            }
+            problems.extend(replayed.result?);
+            after.extend(replayed.drop_failure);
         }
     }
-    Ok(problems)
+    Ok((problems, after))
 }
 
 /// The folder read with the rules `embed_migrations!` and `migrate` apply (directives, names,

@@ -324,55 +324,200 @@ fn files_the_runtime_would_reject() {
     run.assert_stdout("0002_concurrently.up.sql");
 }
 
-/// A verify stopped by SIGTERM (what CI runners send on a timeout) still drops its scratch
-/// database, and a verify sweeps scratch databases that killed verifies left behind more than
-/// six hours ago, leaving younger ones (a replay that may still run) alone.
-#[test]
-fn postgres_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
-    use sqlx::Connection;
-    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let Some(db) = runtime.block_on(schema_tests::testdb::postgres()) else {
-        return;
-    };
-    let query = |sql: String| -> Vec<String> {
-        runtime.block_on(async {
-            let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-                .fetch_all(&mut conn)
-                .await
-                .expect("query")
+/// The server kinds a replay runs on, for the tests that reach into the server.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Postgres,
+    Mysql,
+}
+
+/// One connection's worth of the test's database server: queries run on fresh connections to
+/// the test's own database (`url`).
+struct Server {
+    kind: Kind,
+    url: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Server {
+    fn query(&self, sql: &str) -> Vec<String> {
+        use sqlx::Connection;
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        self.runtime.block_on(async {
+            match self.kind {
+                Kind::Postgres => {
+                    let mut conn = sqlx::PgConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    sqlx::query_scalar(sql).fetch_all(&mut conn).await
+                }
+                Kind::Mysql => {
+                    let mut conn = sqlx::MySqlConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    sqlx::query_scalar(sql).fetch_all(&mut conn).await
+                }
+            }
+            .unwrap_or_else(|e| panic!("{e}"))
         })
-    };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    }
+
+    fn execute(&self, sql: &str) {
+        use sqlx::Connection;
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        self.runtime.block_on(async {
+            match self.kind {
+                Kind::Postgres => {
+                    let mut conn = sqlx::PgConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    sqlx::raw_sql(sql).execute(&mut conn).await.map(|_| ())
+                }
+                Kind::Mysql => {
+                    let mut conn = sqlx::MySqlConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    sqlx::raw_sql(sql).execute(&mut conn).await.map(|_| ())
+                }
+            }
+            .unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    /// The server's clock (unix seconds): what verify stamps and judges scratch names by.
+    fn now(&self) -> u64 {
+        let sql = match self.kind {
+            Kind::Postgres => "SELECT extract(epoch FROM now())::bigint::text",
+            Kind::Mysql => "SELECT CAST(UNIX_TIMESTAMP() AS CHAR)",
+        };
+        self.query(sql)[0].parse().expect("seconds")
+    }
+
+    fn quote(&self, name: &str) -> String {
+        match self.kind {
+            Kind::Postgres => format!("\"{name}\""),
+            Kind::Mysql => format!("`{name}`"),
+        }
+    }
+
+    /// Which of `names` exist on the server.
+    fn existing(&self, names: &[&String]) -> Vec<String> {
+        let list = names
+            .iter()
+            .map(|n| format!("'{n}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut found = self.query(&match self.kind {
+            Kind::Postgres => {
+                format!("SELECT datname::text FROM pg_database WHERE datname IN ({list})")
+            }
+            Kind::Mysql => format!(
+                "SELECT CAST(schema_name AS CHAR) FROM information_schema.schemata WHERE schema_name IN ({list})"
+            ),
+        });
+        found.sort();
+        found
+    }
+
+    /// The scratch databases of the verify with process id `pid`.
+    fn scratch_of(&self, pid: u32) -> Vec<String> {
+        self.query(&match self.kind {
+            Kind::Postgres => format!(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'cargo\\_schema\\_verify\\_{pid}\\_%'"
+            ),
+            Kind::Mysql => format!(
+                "SELECT CAST(schema_name AS CHAR) FROM information_schema.schemata WHERE schema_name LIKE 'cargo\\_schema\\_verify\\_{pid}\\_%'"
+            ),
+        })
+    }
+
+    /// A session on the database `name`, open until the value is dropped.
+    fn hold_session(&self, name: &str) -> Box<dyn std::any::Any> {
+        use sqlx::Connection;
+        let url = schema_runtime::migrator::with_database(&self.url, name);
+        self.runtime.block_on(async {
+            let held: Box<dyn std::any::Any> = match self.kind {
+                Kind::Postgres => {
+                    Box::new(sqlx::PgConnection::connect(&url).await.expect("connect"))
+                }
+                Kind::Mysql => {
+                    Box::new(sqlx::MySqlConnection::connect(&url).await.expect("connect"))
+                }
+            };
+            held
+        })
+    }
+}
+
+/// What a test made on the server, undone when the test ends, also when it fails: the verify
+/// it started is killed, then its scratch databases and the test's own databases are dropped.
+struct Cleanup<'a> {
+    server: &'a Server,
+    databases: Vec<String>,
+    child: Option<std::process::Child>,
+    child_pid: Option<u32>,
+}
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let mut names = self.databases.clone();
+        if let Some(pid) = self.child_pid {
+            names.extend(self.server.scratch_of(pid));
+        }
+        for name in names {
+            let force = match self.server.kind {
+                Kind::Postgres => " WITH (FORCE)",
+                Kind::Mysql => "",
+            };
+            let sql = format!(
+                "DROP DATABASE IF EXISTS {}{force}",
+                self.server.quote(&name)
+            );
+            // Best effort: a second panic while unwinding would abort the test binary.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.server.execute(&sql)
+            }));
+        }
+    }
+}
+
+/// A verify stopped by SIGTERM (what CI runners send on a timeout) in the middle of a slow
+/// migration drops its scratch database and exits 2 at once. Before creating its own, a verify
+/// sweeps the scratch databases older than six hours by the server's clock that nobody is
+/// connected to; it leaves younger ones and old ones with a live session alone (a replay that
+/// still runs). Other verify tests running at the same time sweep too, so the test checks
+/// what is left, not who dropped it.
+fn scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
+    server: &Server,
+    fixture: &crate::support::Fixture,
+    dialect: &str,
+    sleep: &str,
+) {
+    use std::time::{Duration, Instant};
+    let now = server.now();
     // Unique to this test run, so overlapping runs do not see each other's databases.
     let tag = std::process::id() % 1_000_000;
     let old = format!("cargo_schema_verify_1_{}_{tag:06}", now - 7 * 3600);
+    let busy = format!("cargo_schema_verify_2_{}_{tag:06}", now - 7 * 3600);
     let young = format!("cargo_schema_verify_1_{}_{tag:06}", now - 60);
-    for name in [&old, &young] {
-        query(format!("CREATE DATABASE \"{name}\""));
+    let mut cleanup = Cleanup {
+        server,
+        databases: vec![old.clone(), busy.clone(), young.clone()],
+        child: None,
+        child_pid: None,
+    };
+    for name in [&old, &busy, &young] {
+        server.execute(&format!("CREATE DATABASE {}", server.quote(name)));
     }
+    let session = server.hold_session(&busy);
 
-    let fixture = generated("multi_target");
-    fixture
-        .run(&["new", "slow", "--dialect", "postgres"])
-        .assert_code(0);
-    fixture.write(
-        "migrations/postgres/0002_slow.up.sql",
-        "SELECT pg_sleep(60);\n",
-    );
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-schema"))
-        .args([
-            "schema",
-            "verify",
-            "--dialect",
-            "postgres",
-            "--database-url",
-        ])
-        .arg(&db.url)
+        .args(["schema", "verify", "--dialect", dialect, "--database-url"])
+        .arg(&server.url)
         .current_dir(fixture.path("."))
         .env_remove("DATABASE_URL")
         .env("NO_COLOR", "1")
@@ -381,26 +526,42 @@ fn postgres_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
         .spawn()
         .expect("runs cargo-schema");
     let pid = child.id();
-    let mine = format!(
-        "SELECT datname::text FROM pg_database WHERE datname LIKE 'cargo_schema_verify_{pid}_%'"
-    );
-    let sleeping = format!(
-        "SELECT datname::text FROM pg_stat_activity WHERE datname LIKE 'cargo_schema_verify_{pid}_%' AND query LIKE '%pg_sleep%'"
-    );
+    cleanup.child = Some(child);
+    cleanup.child_pid = Some(pid);
+    let sleeping = match server.kind {
+        Kind::Postgres => format!(
+            "SELECT datname::text FROM pg_stat_activity WHERE datname LIKE 'cargo\\_schema\\_verify\\_{pid}\\_%' AND query LIKE '%{sleep}%'"
+        ),
+        Kind::Mysql => format!(
+            "SELECT CAST(db AS CHAR) FROM information_schema.processlist WHERE db LIKE 'cargo\\_schema\\_verify\\_{pid}\\_%' AND info LIKE '%{sleep}%'"
+        ),
+    };
     let start = Instant::now();
-    while query(sleeping.clone()).is_empty() {
+    while server.query(&sleeping).is_empty() {
         assert!(
             start.elapsed() < Duration::from_secs(30),
             "the replay never reached the slow migration"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(query(mine.clone()).len(), 1, "one scratch database");
+    assert_eq!(server.scratch_of(pid).len(), 1, "one scratch database");
+    // The verify swept before it created its scratch database (it, or another verify).
+    assert_eq!(
+        server.existing(&[&old, &busy, &young]),
+        {
+            let mut kept = vec![busy.clone(), young.clone()];
+            kept.sort();
+            kept
+        },
+        "the old leftover is swept; the young one and the old one with a session are kept"
+    );
+
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status()
         .expect("kill");
     assert!(killed.success());
+    let child = cleanup.child.take().expect("running");
     let output = child.wait_with_output().expect("cargo-schema finishes");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -409,25 +570,66 @@ fn postgres_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
         "{stderr}"
     );
     assert!(
-        stderr.contains(&format!("dropped the scratch database `{old}`")),
-        "{stderr}"
-    );
-    assert!(
         start.elapsed() < Duration::from_secs(30),
-        "did not wait for pg_sleep"
+        "did not wait for the sleep"
     );
     assert_eq!(
-        query(mine),
+        server.scratch_of(pid),
         Vec::<String>::new(),
         "the scratch database is dropped"
     );
-    let left = query(format!(
-        "SELECT datname::text FROM pg_database WHERE datname IN ('{old}', '{young}')"
-    ));
-    query(format!("DROP DATABASE IF EXISTS \"{young}\""));
-    assert_eq!(
-        left,
-        std::slice::from_ref(&young),
-        "the old leftover is swept, the young one kept"
+    assert!(
+        !stderr.contains(&format!("`{busy}`")) && !stderr.contains(&format!("`{young}`")),
+        "{stderr}"
+    );
+    assert_eq!(server.existing(&[&busy]).len(), 1, "still there");
+    drop(session);
+}
+
+#[test]
+fn postgres_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = runtime.block_on(schema_tests::testdb::postgres()) else {
+        return;
+    };
+    let fixture = generated("multi_target");
+    fixture
+        .run(&["new", "slow", "--dialect", "postgres"])
+        .assert_code(0);
+    fixture.write(
+        "migrations/postgres/0002_slow.up.sql",
+        "SELECT pg_sleep(60);\n",
+    );
+    let server = Server {
+        kind: Kind::Postgres,
+        url: db.url.clone(),
+        runtime,
+    };
+    scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
+        &server, &fixture, "postgres", "pg_sleep",
+    );
+}
+
+#[test]
+fn mysql_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = runtime.block_on(schema_tests::testdb::mysql()) else {
+        return;
+    };
+    let fixture = crate::support::Fixture::new("basic");
+    fixture.edit("Cargo.toml", "dialect = \"sqlite\"", "dialect = \"mysql\"");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.run(&["new", "slow"]).assert_code(0);
+    fixture.write("migrations/0002_slow.up.sql", "SELECT SLEEP(60);\n");
+    let server = Server {
+        kind: Kind::Mysql,
+        url: db.url.clone(),
+        runtime,
+    };
+    scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
+        &server,
+        &fixture,
+        "mysql",
+        "SLEEP(60)",
     );
 }
