@@ -121,7 +121,12 @@ fn read_entry(
     if is_dir {
         return Ok(None);
     }
-    let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+    // Not `fs::read`: its `stat` for the size is one more system call per file, and
+    // migration files are small (a larger one grows the buffer as it is read).
+    let mut bytes = Vec::with_capacity(2048);
+    std::fs::File::open(&path)
+        .and_then(|mut file| std::io::Read::read_to_end(&mut file, &mut bytes))
+        .map_err(|e| io(&path, e))?;
     let content =
         String::from_utf8(bytes).map_err(|_| ResolveError::NotUtf8 { file: name.clone() })?;
     Ok(Some(SourceFile { name, content }))
