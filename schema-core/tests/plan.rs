@@ -365,13 +365,6 @@ fn mysql_writes_out_the_index_innodb_would_make_for_an_added_foreign_key() {
         ]
     );
     assert_down_is_reverse(&p);
-    // A new table's foreign key gets InnoDB's own index: dropping the table drops it too.
-    let p = plan_of(&empty(), &blog(), Dialect::Mysql);
-    assert!(
-        !labels(&p).iter().any(|l| l.starts_with("add index")),
-        "{:?}",
-        labels(&p)
-    );
 }
 
 #[test]
@@ -400,8 +393,10 @@ fn mysql_renamed_foreign_key_on_a_covered_column_needs_no_index_of_its_own() {
     assert_down_is_reverse(&p);
 }
 
+/// The rule of `plan::mysql`: a key has an index named after it exactly while no declared
+/// index covers its columns.
 #[test]
-fn mysql_drops_and_adds_back_a_kept_foreign_key_whose_covering_index_goes() {
+fn mysql_kept_foreign_key_gets_its_index_before_losing_its_cover_and_loses_it_after_gaining_one() {
     let covered = |mut d: Declarations, columns: &[&str]| {
         d.tables[1].indexes.push(IndexDecl {
             name: Some("by_user".into()),
@@ -410,6 +405,7 @@ fn mysql_drops_and_adds_back_a_kept_foreign_key_whose_covering_index_goes() {
         });
         d
     };
+    // InnoDB refuses to drop the last index a key needs: its own index comes first.
     let p = plan_of(
         &covered(blog(), &["user_id", "title"]),
         &blog(),
@@ -418,14 +414,25 @@ fn mysql_drops_and_adds_back_a_kept_foreign_key_whose_covering_index_goes() {
     assert_eq!(
         labels(&p),
         [
-            "drop foreign key posts_user_id_fkey on posts",
-            "drop index by_user on posts",
             "add index posts_user_id_fkey on posts (user_id)",
-            "add foreign key posts_user_id_fkey on posts (user_id) -> users (id)",
+            "drop index by_user on posts",
         ]
     );
     assert_down_is_reverse(&p);
-    // Another index covers it after the migration: no index of its own.
+    // Gaining a cover: its own index goes once the cover exists.
+    let p = plan_of(
+        &blog(),
+        &covered(blog(), &["user_id", "title"]),
+        Dialect::Mysql,
+    );
+    assert_eq!(
+        labels(&p),
+        [
+            "add index by_user on posts (user_id, title)",
+            "drop index posts_user_id_fkey on posts",
+        ]
+    );
+    // Covered before and after: nothing for the key.
     let p = plan_of(
         &covered(blog(), &["user_id", "title"]),
         &covered(blog(), &["user_id"]),
@@ -434,10 +441,8 @@ fn mysql_drops_and_adds_back_a_kept_foreign_key_whose_covering_index_goes() {
     assert_eq!(
         labels(&p),
         [
-            "drop foreign key posts_user_id_fkey on posts",
             "drop index by_user on posts",
             "add index by_user on posts (user_id)",
-            "add foreign key posts_user_id_fkey on posts (user_id) -> users (id)",
         ]
     );
     // PostgreSQL drops the index alone.
@@ -447,4 +452,27 @@ fn mysql_drops_and_adds_back_a_kept_foreign_key_whose_covering_index_goes() {
         Dialect::Postgres,
     );
     assert_eq!(labels(&p), ["drop index by_user on posts"]);
+}
+
+#[test]
+fn mysql_creates_a_new_tables_foreign_key_index_with_the_table() {
+    let p = plan_of(&empty(), &blog(), Dialect::Mysql);
+    let Some(Step::Change(Change::CreateTable(posts))) =
+        p.up.iter()
+            .find(|s| matches!(&s.step, Step::Change(Change::CreateTable(t)) if t.name == "posts"))
+            .map(|s| &s.step)
+    else {
+        panic!("{:?}", labels(&p));
+    };
+    let names: Vec<&str> = posts.indexes.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["posts_user_id_fkey"]);
+    assert!(posts.foreign_keys.is_empty());
+    // Dropping the table: its down makes it the same way.
+    let p = plan_of(&blog(), &empty(), Dialect::Mysql);
+    assert!(p.down.iter().any(|s| matches!(&s.step,
+        Step::Change(Change::CreateTable(t)) if t.name == "posts" && t.indexes.len() == 1)));
+    // PostgreSQL makes no index for a foreign key.
+    let p = plan_of(&empty(), &blog(), Dialect::Postgres);
+    assert!(p.up.iter().all(|s| !matches!(&s.step,
+        Step::Change(Change::CreateTable(t)) if !t.indexes.is_empty())));
 }

@@ -519,3 +519,38 @@ fn set_default_refused_on_mysql() {
         assert!(resolve(&d, dialect).is_ok());
     }
 }
+
+/// MySQL refuses a check that reads a column its foreign key's action writes (on delete set
+/// null, on update cascade or set null); on delete cascade, which only deletes rows, is fine.
+#[test]
+fn check_on_a_column_a_foreign_key_action_writes_refused_on_mysql() {
+    let with = |on_delete: FkAction, on_update: Option<FkAction>| {
+        let mut d = blog();
+        let user_id = d.tables[1]
+            .columns
+            .iter_mut()
+            .find(|c| c.name == "user_id")
+            .unwrap();
+        user_id.nullable = true;
+        let r = user_id.references.as_mut().unwrap();
+        r.on_delete = Some(on_delete);
+        r.on_update = on_update;
+        d.tables[1].checks.push(CheckDecl {
+            name: "posts_user_ok".into(),
+            expr: "user_id > 0".into(),
+        });
+        d
+    };
+    for (on_delete, on_update) in [
+        (FkAction::SetNull, None),
+        (FkAction::NoAction, Some(FkAction::Cascade)),
+        (FkAction::NoAction, Some(FkAction::SetNull)),
+    ] {
+        let d = with(on_delete, on_update);
+        assert_error(&d, Dialect::Mysql, "Post", None, "MySQL refuses a check");
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            assert!(resolve(&d, dialect).is_ok());
+        }
+    }
+    assert!(resolve(&with(FkAction::Cascade, None), Dialect::Mysql).is_ok());
+}

@@ -65,15 +65,27 @@ pub fn plan_for(from: &Schema, to: &Schema, changes: &[Change], target: Target) 
             .iter()
             .flat_map(|c| split::split_steps(c, from, to, &renames, changes))
             .collect(),
-        Dialect::Mysql => {
-            let mut all = changes.to_vec();
-            all.extend(mysql::uncovered_foreign_keys(from, to, changes, &renames));
-            all.iter()
-                .flat_map(|c| split::split_steps(c, from, to, &renames, &all))
-                .collect()
-        }
+        Dialect::Mysql => changes
+            .iter()
+            .flat_map(|c| split::split_steps(c, from, to, &renames, changes))
+            .collect(),
     };
     up.sort_by_key(|s| order::phase(&s.step));
+    if dialect == Dialect::Mysql {
+        // The index a kept foreign key needs: created before the drops take its last covering
+        // index, dropped after the adds give it one.
+        let (before, after) = mysql::cover_changes(from, to, changes, &renames);
+        let first_drop = up
+            .iter()
+            .position(|s| order::phase(&s.step) > order::DROP_FOREIGN_KEY)
+            .unwrap_or(up.len());
+        up.splice(first_drop..first_drop, before);
+        let first_fk = up
+            .iter()
+            .position(|s| order::phase(&s.step) == order::ADD_FOREIGN_KEY)
+            .unwrap_or(up.len());
+        up.splice(first_fk..first_fk, after);
+    }
     let down = up
         .iter()
         .rev()

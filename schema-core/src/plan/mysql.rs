@@ -1,23 +1,25 @@
 //! MySQL and MariaDB (InnoDB): the index a foreign key needs.
 //!
 //! InnoDB needs an index whose leading columns are a foreign key's columns. When
-//! `ADD CONSTRAINT fk FOREIGN KEY ..` finds none, it creates one named after the constraint
-//! (and silently drops it again when a later index covers the columns); `DROP FOREIGN KEY`
-//! never drops it. Introspection leaves an index named after its foreign key, on the key's
-//! columns, out of the model while the key exists (`schema_runtime::introspect::mysql`); once
-//! the key is gone the index would show up as one nobody declared.
+//! `ADD CONSTRAINT fk FOREIGN KEY ..` finds none, it creates one named after the constraint,
+//! silently drops that one again when a later index covers the columns, and never drops it
+//! with the key. Introspection leaves an index named after its foreign key, on the key's
+//! columns, out of the model while the key exists (`schema_runtime::introspect::mysql`).
 //!
-//! So the planner writes that index out: a foreign key added to an existing table that no
-//! index covers gets `CREATE INDEX <fk name>` on its columns just before it (exactly the index
-//! InnoDB would have made, which the key then uses), and a dropped foreign key that no other
-//! index covered is followed by `DROP INDEX <fk name>`. Each is the other's inverse, so the
-//! down of either direction is right too. A key dropped and added back under its name on the
-//! same columns (new actions) keeps the index it has.
+//! What the database holds must follow from the model alone, so the plan keeps one rule: a
+//! foreign key has an index named after it exactly while no declared index (primary key,
+//! unique, index) starts with its columns, and that index is always created by the plan
+//! (`CREATE INDEX`), never left to InnoDB, so InnoDB never drops it behind the model's back.
 //!
-//! InnoDB refuses to drop the last index that covers a foreign key (error 1553, "needed in a
-//! foreign key constraint"): a key that keeps its definition while the migration drops every
-//! index covering it is dropped first and added back last ([`uncovered_foreign_keys`]); if
-//! nothing covers it then, it gets the index InnoDB would make, as above.
+//! - A new table gets the index in its `CREATE TABLE` step; an existing table gets
+//!   `CREATE INDEX <fk name>` just before `ADD FOREIGN KEY`.
+//! - A dropped key is followed by `DROP INDEX <fk name>`; a key dropped and added back under
+//!   its name on the same columns (new actions) keeps the index it has.
+//! - A kept key whose last covering index is dropped gets its index before the drops (InnoDB
+//!   refuses to drop the last index a key needs, error 1553); a kept key that becomes covered
+//!   loses its index after the new covering index exists ([`cover_changes`]).
+//!
+//! Every one of these is the inverse of another, so the down of either direction keeps the rule.
 //!
 //! MySQL cannot rename a foreign key (renaming its table renames it in the model:
 //! `<table>_<column>_fkey`): the key is dropped and added under its new name, and its implicit
@@ -56,12 +58,17 @@ pub(crate) fn covered(table: &Table, columns: &[String], except: Option<&str>) -
 /// The index InnoDB makes for `fk` of `table`, if it makes one: none of the table's indexes
 /// covers the key's columns.
 pub(crate) fn implicit_index(table: &Table, fk: &ForeignKey) -> Option<Index> {
-    (!covered(table, &fk.columns, Some(&fk.name))).then(|| Index {
+    (!covered(table, &fk.columns, Some(&fk.name))).then(|| fk_index(fk))
+}
+
+/// The index named after `fk`, on its columns.
+fn fk_index(fk: &ForeignKey) -> Index {
+    Index {
         name: fk.name.clone(),
         columns: fk.columns.clone(),
         unique: false,
         predicate: None,
-    })
+    }
 }
 
 /// The key named `name` is dropped and added back on the same columns, needing its own index
@@ -213,60 +220,71 @@ pub(super) fn rename_foreign_key(
     Some(steps)
 }
 
-/// Drop-and-add pairs for the foreign keys `changes` leave alone while dropping every index
-/// (primary key, unique, index) that covers them: MySQL refuses those drops while the key
-/// exists.
-pub(super) fn uncovered_foreign_keys(
+/// The table as `CREATE TABLE` makes it on MySQL: with the index named after each foreign key
+/// no declared index covers (the keys themselves are added by later steps).
+pub(super) fn with_foreign_key_indexes(table: &Table) -> Table {
+    let mut out = Table {
+        foreign_keys: Vec::new(),
+        ..table.clone()
+    };
+    out.indexes.extend(
+        table
+            .foreign_keys
+            .iter()
+            .filter_map(|fk| implicit_index(table, fk)),
+    );
+    out
+}
+
+/// For the foreign keys `changes` leave alone: `CREATE INDEX <fk name>` to run before the
+/// drops (the migration drops the last index covering the key), and `DROP INDEX <fk name>` to
+/// run after the adds (the migration adds an index covering a key that had its own).
+pub(super) fn cover_changes(
     from: &Schema,
     to: &Schema,
     changes: &[Change],
     renames: &Renames,
-) -> Vec<Change> {
-    let mut out = Vec::new();
+) -> (Vec<PlannedStep>, Vec<PlannedStep>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    let step = |c: Change| PlannedStep {
+        step: Step::Change(c),
+        lost_data: vec![],
+    };
     for old in from.tables.values() {
         let Some(new) = to.tables.get(renames.table(&old.name)) else {
             continue;
         };
-        let mut remaining = old.clone();
-        for c in changes {
-            match c {
-                Change::DropIndex { table, index } if *table == old.name => {
-                    remaining.indexes.retain(|i| i.name != index.name)
-                }
-                Change::DropUnique { table, unique } if *table == old.name => {
-                    remaining.uniques.retain(|u| u.name != unique.name)
-                }
-                Change::DropPrimaryKey { table, .. } if *table == old.name => {
-                    remaining.primary_key = None
-                }
-                _ => {}
-            }
-        }
+        let renamed = renames.apply(old);
         for fk in &old.foreign_keys {
-            let dropped = changes.iter().any(|c| {
+            let touched = changes.iter().any(|c| {
                 matches!(c, Change::DropForeignKey { table, foreign_key }
                     if *table == old.name && foreign_key.name == fk.name)
             });
-            let Some(kept) = new.foreign_keys.iter().find(|f| f.name == fk.name) else {
+            let (Some(now), Some(kept)) = (
+                renamed.foreign_keys.iter().find(|f| f.name == fk.name),
+                new.foreign_keys.iter().find(|f| f.name == fk.name),
+            ) else {
                 continue;
             };
-            if dropped
-                || !covered(old, &fk.columns, Some(&fk.name))
-                || covered(&remaining, &fk.columns, Some(&fk.name))
-            {
+            if touched || now != kept {
                 continue;
             }
-            out.push(Change::DropForeignKey {
-                table: old.name.clone(),
-                foreign_key: fk.clone(),
-            });
-            out.push(Change::AddForeignKey {
-                table: new.name.clone(),
-                foreign_key: kept.clone(),
-            });
+            match (implicit_index(old, fk), implicit_index(new, kept)) {
+                // Before the drops, under the old names: the table as it is then.
+                (None, Some(_)) => before.push(step(Change::AddIndex {
+                    table: old.name.clone(),
+                    index: fk_index(fk),
+                })),
+                // After the adds and renames: the table as it is then.
+                (Some(_), None) => after.push(step(Change::DropIndex {
+                    table: new.name.clone(),
+                    index: fk_index(kept),
+                })),
+                _ => {}
+            }
         }
     }
-    out
+    (before, after)
 }
 
 /// A check renamed (MySQL has no `RENAME CONSTRAINT`): `DROP CONSTRAINT` under the old

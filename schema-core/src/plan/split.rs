@@ -20,6 +20,15 @@ fn without_foreign_keys(t: &Table) -> Table {
     }
 }
 
+/// `t` as its `CREATE TABLE` step makes it (and a `DROP TABLE` step's down remakes it): without
+/// foreign keys, which are separate steps; on MySQL with the index each of them needs.
+fn created(t: &Table, to: &Schema) -> Table {
+    match to.dialect {
+        Dialect::Mysql => super::mysql::with_foreign_key_indexes(t),
+        _ => without_foreign_keys(t),
+    }
+}
+
 fn planned(step: Step, lost_data: Vec<String>) -> PlannedStep {
     PlannedStep { step, lost_data }
 }
@@ -35,7 +44,7 @@ pub(super) fn split_steps(
     match change {
         Change::CreateTable(t) => {
             let mut steps = vec![planned(
-                Step::Change(Change::CreateTable(without_foreign_keys(t))),
+                Step::Change(Change::CreateTable(created(t, to))),
                 vec![],
             )];
             steps.extend(t.foreign_keys.iter().map(|fk| {
@@ -64,7 +73,7 @@ pub(super) fn split_steps(
                 })
                 .collect();
             steps.push(planned(
-                Step::Change(Change::DropTable(without_foreign_keys(t))),
+                Step::Change(Change::DropTable(created(t, to))),
                 lost_data(change),
             ));
             steps

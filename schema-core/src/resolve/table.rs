@@ -98,6 +98,9 @@ pub(super) fn resolve_table(
     uniques_and_indexes(&mut cx, &mut table, dialect);
     foreign_keys(&mut cx, &mut table, dialect);
     checks(&mut cx, &mut table, enums, dialect);
+    if dialect == Dialect::Mysql {
+        checks_on_changed_key_columns(&mut cx, &table);
+    }
 
     table.uniques.sort_by(|a, b| a.name.cmp(&b.name));
     table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -270,6 +273,49 @@ pub(crate) fn fk_action(action: FkAction, dialect: Dialect) -> FkAction {
     match (dialect, action) {
         (Dialect::Mysql, FkAction::Restrict) => FkAction::NoAction,
         _ => action,
+    }
+}
+
+/// MySQL and MariaDB refuse a check that reads a column its foreign key's action writes
+/// (`on update cascade`/`set null`, `on delete set null`; error 1901 / 3823).
+fn checks_on_changed_key_columns(cx: &mut Ctx<'_>, table: &Table) {
+    use crate::model::FkAction::{Cascade, SetDefault, SetNull};
+    let written: Vec<(&str, &ForeignKey)> = table
+        .foreign_keys
+        .iter()
+        .filter(|fk| {
+            matches!(fk.on_update, Cascade | SetNull | SetDefault)
+                || matches!(fk.on_delete, SetNull | SetDefault)
+        })
+        .flat_map(|fk| fk.columns.iter().map(move |c| (c.as_str(), fk)))
+        .collect();
+    if written.is_empty() {
+        return;
+    }
+    for check in &table.checks {
+        let read = std::cell::RefCell::new(Vec::new());
+        crate::sql_expr::rename_columns(
+            &check.expr,
+            |name| {
+                read.borrow_mut().push(name.to_string());
+                None
+            },
+            Dialect::Mysql,
+        );
+        for (column, fk) in &written {
+            if read.borrow().iter().any(|r| r == column) {
+                cx.err(
+                    None,
+                    format!(
+                        "check `{}` reads column `{column}`, which foreign key `{}` changes (on delete {}, on update {}); MySQL refuses a check on such a column: drop the check or pick no action, restrict or (on delete) cascade",
+                        check.name,
+                        fk.name,
+                        fk.on_delete.as_str(),
+                        fk.on_update.as_str()
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -220,17 +220,23 @@ impl Model {
 
     fn toggle_check(&mut self, ti: usize, b: u16) -> Option<String> {
         let table_name = self.tables[ti].name.clone();
+        let mysql = self.mysql;
         let col = self.column_mut(ti, b)?;
         if !col.ty.is_int() {
             return None;
         }
         let col_name = col.name.clone();
+        // MySQL refuses a check on a column its foreign key's action writes.
+        let written = matches!(col.fk, Some((_, FkAction::SetNull)));
         self.next += 1;
         let fresh = format!("{table_name}_chk{}", self.next);
         let t = &mut self.tables[ti];
         if let Some(i) = t.checks.iter().position(|(_, c)| *c == col_name) {
             t.checks.remove(i);
             return Some(format!("drop check on {col_name}"));
+        }
+        if mysql && written {
+            return None;
         }
         t.checks.push((fresh, col_name.clone()));
         Some(format!("add check {col_name} >= 0"))
@@ -280,11 +286,17 @@ impl Model {
 
     fn change_fk_action(&mut self, ti: usize, b: u16, c: u16) -> Option<String> {
         let new_action = self.fk_action(c);
-        let col = self.tables[ti]
+        let t = &mut self.tables[ti];
+        let col = t
             .columns
             .iter_mut()
             .filter(|c| c.fk.is_some())
             .nth(b as usize % 4)?;
+        // MySQL refuses a check on a column its foreign key's action writes.
+        let checked = t.checks.iter().any(|(_, c)| *c == col.name);
+        if self.mysql && checked && new_action == FkAction::SetNull {
+            return None;
+        }
         let (_, action) = col.fk.as_mut()?;
         *action = new_action;
         Some(format!("on delete of {} = {action:?}", col.name))

@@ -125,7 +125,8 @@ pub struct Model {
     /// Counter for fresh names.
     pub next: u32,
     /// Edits stay within what MySQL can hold: no partial indexes (the edit toggling one does
-    /// nothing), no `set default` foreign key action (InnoDB does not carry it out).
+    /// nothing), no `set default` foreign key action (InnoDB does not carry it out), no check
+    /// on a column whose foreign key sets it to NULL.
     pub mysql: bool,
 }
 
