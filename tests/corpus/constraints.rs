@@ -243,8 +243,7 @@ pub fn drop_foreign_key_on_indexed_column() -> Scenario {
 }
 
 /// The foreign key stays while the only index covering its column goes: MySQL refuses that
-/// drop while the key exists, so there the key is dropped first and added back last (with the
-/// index InnoDB makes for it).
+/// drop while the key exists, so there the key gets its own index first.
 pub fn drop_index_covering_foreign_key() -> Scenario {
     Scenario::new(
         "drop the index that covers a kept foreign key's column",
