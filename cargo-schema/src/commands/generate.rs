@@ -18,7 +18,7 @@ use crate::package::{self, SchemaTarget};
 use crate::snapshot_file::{self, write_atomically};
 use crate::structs;
 use schema_core::generate::{ChangeReport, Generated};
-use schema_core::migrations::Checksum;
+use schema_core::migrations::{Checksum, ACCEPT};
 use schema_core::snapshot::{ChainEntry, MigrationKind, Snapshot};
 use serde_json::{json, Value};
 
@@ -114,24 +114,147 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
     }
 
     check_accepted_keys(&args.accept, &outcomes)?;
-    let refused: Vec<&Outcome> = outcomes
-        .iter()
-        .filter(|o| {
-            o.generated.as_ref().is_some_and(|g| {
-                !unacknowledged(g.needing_accept(), &args.accept, args.allow_destructive).is_empty()
-            })
-        })
-        .collect();
-    if !refused.is_empty() {
-        return Ok(refuse(&refused, args, out));
+    // The acknowledgements still missing, over every target, each once.
+    let missing = dedup(
+        outcomes
+            .iter()
+            .flat_map(|o| waiting_keys(o, args))
+            .collect(),
+    );
+    // A dry run previews what would be refused, marking what it waits for.
+    if !missing.is_empty() && !args.dry_run {
+        return Ok(refuse(&outcomes, &missing, args, packages, out));
     }
 
     let mut results = Vec::new();
     for outcome in outcomes {
         results.push(write(outcome, name.as_deref(), args, out)?);
     }
+    if args.dry_run && !missing.is_empty() {
+        out.note(format!(
+            "writing this migration needs {} acknowledgement(s): `{}`",
+            missing.len(),
+            command_line(args, packages, out.is_json(), &missing)
+        ));
+    }
     out.json(&json!({"status": status_word(&results, args.dry_run), "targets": results}));
     Ok(exit_code::OK)
+}
+
+/// The keys of the target's changes and down steps that need an acknowledgement the command
+/// line does not give, each once, in order.
+fn waiting_keys(outcome: &Outcome, args: &Args) -> Vec<String> {
+    let Some(generated) = &outcome.generated else {
+        return Vec::new();
+    };
+    dedup(
+        unacknowledged(
+            generated.needing_accept(),
+            &args.accept,
+            args.allow_destructive,
+        )
+        .iter()
+        .filter_map(|c| c.risk.accept.clone())
+        .collect(),
+    )
+}
+
+/// `items` without repeats, first occurrences kept in order.
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+/// The `cargo schema generate` the user ran, with their own selection and options (`-p`,
+/// `--manifest-path`, `--dialect`, `--name`, `--format`, `--accept-edits`, their `--accept`s)
+/// and an `--accept` for each of `missing`: pasted, it writes what they meant.
+fn command_line(args: &Args, packages: &PackageArgs, json: bool, missing: &[String]) -> String {
+    let mut words: Vec<String> = ["cargo", "schema", "generate"]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    let mut flag = |name: &str, value: Option<&str>| {
+        words.push(name.to_string());
+        if let Some(value) = value {
+            words.push(shell_quote(value));
+        }
+    };
+    for package in &packages.package {
+        flag("-p", Some(package));
+    }
+    if let Some(path) = &packages.manifest_path {
+        flag("--manifest-path", Some(&path.to_string_lossy()));
+    }
+    if let Some(dialect) = &packages.dialect {
+        flag("--dialect", Some(dialect));
+    }
+    if let Some(name) = &args.name {
+        flag("--name", Some(name));
+    }
+    if json {
+        flag("--format", Some("json"));
+    }
+    if args.accept_edits {
+        flag("--accept-edits", None);
+    }
+    for key in args.accept.iter().chain(missing) {
+        flag("--accept", Some(key));
+    }
+    words.join(" ")
+}
+
+/// `word` as a POSIX shell reads it back: as is when it has only harmless characters, else in
+/// double quotes (what the refusal has always printed for `--accept "drop column a.b"`) when
+/// nothing in it is special there, else in single quotes.
+fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@,+%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else if !word.contains(['"', '\\', '$', '`', '!']) {
+        format!("\"{word}\"")
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The fields every target object has, whatever the outcome (written, refused, fresh, dry
+/// run); each outcome adds its own.
+fn target_json(
+    package: &str,
+    target: &SchemaTarget,
+    written: bool,
+    generated: Option<&Generated>,
+    accepted: &[String],
+    needs_accept: &[String],
+) -> serde_json::Map<String, Value> {
+    let (changes, rollback) = match generated {
+        Some(g) => (changes_json(&g.changes), changes_json(&g.rollback)),
+        None => (Vec::new(), Vec::new()),
+    };
+    let Value::Object(map) = json!({
+        "package": package,
+        "dialect": target.dialect.as_str(),
+        "written": written,
+        "changes": changes,
+        "rollback": rollback,
+        "accepted_edits": accepted,
+        "needs_accept": needs_accept,
+    }) else {
+        unreachable!("a JSON object")
+    };
+    map
+}
+
+fn with_fields(mut map: serde_json::Map<String, Value>, fields: Value) -> Value {
+    if let Value::Object(fields) = fields {
+        map.extend(fields);
+    }
+    Value::Object(map)
 }
 
 fn status_word(results: &[Value], dry_run: bool) -> &'static str {
@@ -171,12 +294,28 @@ fn check_accepted_keys(accepted: &[String], outcomes: &[Outcome]) -> Result<(), 
     Ok(())
 }
 
-fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
+fn refuse(
+    outcomes: &[Outcome],
+    missing: &[String],
+    args: &Args,
+    packages: &PackageArgs,
+    out: &mut Output,
+) -> i32 {
     let mut targets = Vec::new();
-    let mut flags: Vec<String> = Vec::new();
     let mut drops = false;
-    for outcome in refused {
-        let Some(generated) = &outcome.generated else {
+    let mut removed_values = false;
+    for outcome in outcomes {
+        let waiting_keys = waiting_keys(outcome, args);
+        let generated = outcome.generated.as_ref();
+        targets.push(Value::Object(target_json(
+            &outcome.package,
+            &outcome.target,
+            false,
+            generated,
+            &outcome.accepted,
+            &waiting_keys,
+        )));
+        let Some(generated) = generated.filter(|_| !waiting_keys.is_empty()) else {
             continue;
         };
         let which = format!("{} ({})", outcome.package, outcome.target.dialect);
@@ -197,11 +336,19 @@ fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
             "error: refused: {what} for {} need an acknowledgement (destructive, or rewriting a table); nothing written",
             outcome.target.dialect
         ));
+        // A key shared by a change and its rollback step: one `--accept` covers both.
+        let mut told = Vec::new();
         for change in &waiting {
-            if change.summary.starts_with("drop table ")
-                || change.summary.starts_with("drop column ")
-            {
-                drops = true;
+            if !in_down(change) {
+                // Removing is what a rename looks like when nobody says it is one.
+                if change.summary.starts_with("drop table ")
+                    || change.summary.starts_with("drop column ")
+                {
+                    drops = true;
+                }
+                if change.risk.reason.starts_with("removes enum values") {
+                    removed_values = true;
+                }
             }
             let rollback = if in_down(change) {
                 "in the down migration: "
@@ -218,29 +365,23 @@ fn refuse(refused: &[&Outcome], args: &Args, out: &mut Output) -> i32 {
                 out.diag(format!("    safer: {alt}"));
             }
             if let Some(key) = &change.risk.accept {
-                let flag = format!("--accept \"{key}\"");
-                out.diag(format!("    to go ahead: {flag}"));
-                if !flags.contains(&flag) {
-                    flags.push(flag);
+                if !told.contains(&key) {
+                    out.diag(format!("    to go ahead: --accept {}", shell_quote(key)));
+                    told.push(key);
                 }
             }
         }
-        targets.push(json!({
-            "dialect": outcome.target.dialect.as_str(),
-            "changes": changes_json(&generated.changes),
-            "rollback": changes_json(&generated.rollback),
-            "needs_accept": waiting.iter().filter_map(|c| c.risk.accept.clone()).collect::<Vec<_>>(),
-        }));
     }
-    let rename = if drops {
-        "; to rename instead of dropping, add `#[schema(renamed_from = \"old\")]`"
-    } else {
-        ""
-    };
     out.diag(format!(
-        "  help: if this is intended, run `cargo schema generate {}` (each acknowledgement is written into the migration as `-- schema:accept <change>` for review){rename}",
-        flags.join(" ")
+        "  help: if this is intended, run `{}` (each acknowledgement is written into the migration as `-- schema:accept <change>` for review)",
+        command_line(args, packages, out.is_json(), missing)
     ));
+    if drops {
+        out.diag("  help: to rename instead of dropping, add `#[schema(renamed_from = \"old\")]` to the renamed struct or field");
+    }
+    if removed_values {
+        out.diag("  help: to rename an enum value instead of removing it, add `#[schema(renamed_from = \"old\")]` to the renamed enum variant");
+    }
     out.json(&json!({"status": "refused", "targets": targets}));
     exit_code::PROBLEMS
 }
@@ -251,6 +392,8 @@ fn write(
     args: &Args,
     out: &mut Output,
 ) -> Result<Value, CliError> {
+    // Only a dry run gets here with acknowledgements missing.
+    let needs_accept = waiting_keys(&outcome, args);
     let Outcome {
         package,
         target,
@@ -278,13 +421,14 @@ fn write(
                 format!("{which}: the structs match the snapshot, no changes, nothing written"),
             );
         }
-        return Ok(json!({
-            "package": package,
-            "dialect": dialect.as_str(),
-            "written": written,
-            "accepted_edits": accepted,
-            "changes": [],
-        }));
+        return Ok(Value::Object(target_json(
+            &package,
+            &target,
+            written,
+            None,
+            &accepted,
+            &needs_accept,
+        )));
     };
     let slug = match name {
         Some(name) => name.to_string(),
@@ -300,19 +444,37 @@ fn write(
         print_changes(out, &which, &generated);
         for (path, sql) in [(&up, &up_sql), (&down, &down_sql)] {
             out.line(format!("-- would write {}", display_path(path)));
-            out.line(sql.trim_end());
+            for line in sql.trim_end().lines() {
+                out.line(line);
+                // The acknowledgement lines the command line does not give yet.
+                let waiting = line
+                    .strip_prefix(ACCEPT)
+                    .filter(|key| needs_accept.iter().any(|k| k == key));
+                if let Some(key) = waiting {
+                    out.line(format!(
+                        "-- ^ dry run: not acknowledged yet; writing needs --accept {}",
+                        shell_quote(key)
+                    ));
+                }
+            }
         }
         out.diag("note: dry run, nothing written");
-        return Ok(json!({
-            "package": package,
-            "dialect": dialect.as_str(),
-            "written": false,
+        let fields = json!({
             "migration": format!("{version:04}_{slug}"),
             "up_sql": up_sql,
             "down_sql": down_sql,
-            "changes": changes_json(&generated.changes),
-            "rollback": changes_json(&generated.rollback),
-        }));
+        });
+        return Ok(with_fields(
+            target_json(
+                &package,
+                &target,
+                false,
+                Some(&generated),
+                &accepted,
+                &needs_accept,
+            ),
+            fields,
+        ));
     }
     write_atomically(&up, &up_sql)?;
     write_atomically(&down, &down_sql)?;
@@ -337,15 +499,77 @@ fn write(
     for path in [&up, &down, &snapshot_path] {
         out.line(display_path(path));
     }
-    Ok(json!({
-        "dialect": target.dialect.as_str(),
-        "written": true,
+    let fields = json!({
         "migration": id,
-        "accepted_edits": accepted,
         "up": up,
         "down": down,
         "snapshot": snapshot_path,
-        "changes": changes_json(&generated.changes),
-        "rollback": changes_json(&generated.rollback),
-    }))
+    });
+    Ok(with_fields(
+        target_json(
+            &package,
+            &target,
+            true,
+            Some(&generated),
+            &accepted,
+            &needs_accept,
+        ),
+        fields,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_quoted_only_when_the_shell_needs_it() {
+        assert_eq!(shell_quote("blog"), "blog");
+        assert_eq!(shell_quote("../app/Cargo.toml"), "../app/Cargo.toml");
+        assert_eq!(
+            shell_quote("drop column posts.title"),
+            "\"drop column posts.title\""
+        );
+        assert_eq!(shell_quote(""), "\"\"");
+        assert_eq!(shell_quote("a*b"), "\"a*b\"");
+        assert_eq!(shell_quote("cost $5"), "'cost $5'");
+        assert_eq!(shell_quote("say \"hi\""), "'say \"hi\"'");
+        assert_eq!(shell_quote("it's `x`"), "'it'\\''s `x`'");
+    }
+
+    #[test]
+    fn the_command_line_echoes_the_users_flags() {
+        let args = Args {
+            name: Some("drop legacy".into()),
+            accept: vec!["drop table a".into()],
+            allow_destructive: false,
+            accept_edits: true,
+            dry_run: true,
+        };
+        let packages = PackageArgs {
+            package: vec!["blog".into(), "shop".into()],
+            manifest_path: Some("my app/Cargo.toml".into()),
+            dialect: Some("postgres".into()),
+        };
+        assert_eq!(
+            command_line(&args, &packages, true, &["drop column b.c".into()]),
+            "cargo schema generate -p blog -p shop --manifest-path \"my app/Cargo.toml\" --dialect postgres --name \"drop legacy\" --format json --accept-edits --accept \"drop table a\" --accept \"drop column b.c\""
+        );
+        let bare = PackageArgs {
+            package: Vec::new(),
+            manifest_path: None,
+            dialect: None,
+        };
+        let args = Args {
+            name: None,
+            accept: Vec::new(),
+            allow_destructive: false,
+            accept_edits: false,
+            dry_run: false,
+        };
+        assert_eq!(
+            command_line(&args, &bare, false, &["drop table a".into()]),
+            "cargo schema generate --accept \"drop table a\""
+        );
+    }
 }

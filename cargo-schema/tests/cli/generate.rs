@@ -233,3 +233,329 @@ fn dry_run_prints_the_migration_and_writes_nothing() {
         .is_some_and(|s| s.contains("CREATE TABLE")));
     assert_eq!(fixture.tree(), before);
 }
+
+/// The keys every target object has, whatever the outcome.
+const TARGET_KEYS: [&str; 7] = [
+    "package",
+    "dialect",
+    "written",
+    "changes",
+    "rollback",
+    "accepted_edits",
+    "needs_accept",
+];
+
+#[track_caller]
+fn assert_target_shape(value: &serde_json::Value, outcome: &str) {
+    let targets = value["targets"].as_array().expect("targets");
+    assert!(!targets.is_empty(), "{outcome}: {value}");
+    for target in targets {
+        for key in TARGET_KEYS {
+            assert!(
+                target.get(key).is_some(),
+                "{outcome}: no `{key}` in {target}"
+            );
+        }
+    }
+}
+
+/// `multi_target` with a `views` integer column generated, then widened to bigint: on
+/// PostgreSQL the change and its rollback need the same acknowledgement; SQLite needs none.
+fn views_widened() -> Fixture {
+    let fixture = Fixture::new("multi_target");
+    fixture.edit(
+        "src/lib.rs",
+        "pub body: String,",
+        "pub body: String,\n    pub views: i32,",
+    );
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit("src/lib.rs", "pub views: i32,", "pub views: i64,");
+    fixture
+}
+
+#[test]
+fn every_target_object_has_the_same_shape_in_every_outcome() {
+    let fixture = views_widened();
+    // Refused (PostgreSQL) next to a target that could be written (SQLite): both listed.
+    let refused = fixture.run(&["generate", "--format", "json"]);
+    refused.assert_code(1);
+    let value = refused.json();
+    assert_eq!(value["status"], "refused");
+    assert_target_shape(&value, "refused");
+    let targets = value["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2, "{value}");
+    assert_eq!(targets[0]["dialect"], "sqlite");
+    assert_eq!(targets[0]["needs_accept"], serde_json::json!([]));
+    assert_eq!(targets[0]["written"], false);
+    assert_eq!(targets[1]["dialect"], "postgres");
+    assert_eq!(targets[1]["package"], "multi_target");
+    // One key for the change and its rollback step: once.
+    assert_eq!(
+        targets[1]["needs_accept"],
+        serde_json::json!(["alter column notes.views"])
+    );
+    assert_eq!(
+        targets[1]["rollback"][0]["accept"],
+        "alter column notes.views"
+    );
+    assert_eq!(
+        refused
+            .stderr
+            .matches("to go ahead: --accept \"alter column notes.views\"")
+            .count(),
+        1,
+        "{refused}"
+    );
+    refused.assert_stderr(
+        "run `cargo schema generate --format json --accept \"alter column notes.views\"`",
+    );
+
+    let dry = fixture.run(&["generate", "--dry-run", "--format", "json"]);
+    dry.assert_code(0);
+    let value = dry.json();
+    assert_eq!(value["status"], "dry_run");
+    assert_target_shape(&value, "dry run");
+    assert_eq!(
+        value["targets"][1]["needs_accept"],
+        serde_json::json!(["alter column notes.views"])
+    );
+    assert!(value["targets"][1]["down_sql"]
+        .as_str()
+        .is_some_and(|s| s.contains("-- schema:accept alter column notes.views\n")));
+
+    let written = fixture.run(&[
+        "generate",
+        "--format",
+        "json",
+        "--accept",
+        "alter column notes.views",
+    ]);
+    written.assert_code(0);
+    let value = written.json();
+    assert_eq!(value["status"], "written");
+    assert_target_shape(&value, "written");
+    assert_eq!(value["targets"][1]["package"], "multi_target");
+    assert_eq!(value["targets"][1]["written"], true);
+
+    let fresh = fixture.run(&["generate", "--format", "json"]);
+    fresh.assert_code(0);
+    let value = fresh.json();
+    assert_eq!(value["status"], "no_changes");
+    assert_target_shape(&value, "fresh");
+    assert_eq!(value["targets"][0]["rollback"], serde_json::json!([]));
+}
+
+/// `basic` with its first migration, then `posts.title` removed from the struct.
+fn title_dropped() -> Fixture {
+    let fixture = Fixture::new("basic");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit(
+        "src/models/content/posts.rs",
+        "    pub title: String,\n",
+        "",
+    );
+    fixture
+}
+
+/// The command the refusal's help line suggests.
+fn suggested(run: &crate::support::Run) -> String {
+    let start = run
+        .stderr
+        .find("run `cargo schema generate")
+        .unwrap_or_else(|| panic!("no suggestion\n{run}"))
+        + "run `".len();
+    let end = start + run.stderr[start..].find('`').expect("closing backtick");
+    run.stderr[start..end].to_string()
+}
+
+#[test]
+fn the_suggested_command_keeps_the_users_own_flags_and_works_pasted() {
+    let fixture = title_dropped();
+    let run = fixture.run(&[
+        "generate",
+        "-p",
+        "basic",
+        "--manifest-path",
+        "Cargo.toml",
+        "--dialect",
+        "sqlite",
+        "--name",
+        "drop title now",
+        "--format",
+        "json",
+    ]);
+    run.assert_code(1);
+    assert_eq!(
+        suggested(&run),
+        "cargo schema generate -p basic --manifest-path Cargo.toml --dialect sqlite --name \"drop title now\" --format json --accept \"drop column posts.title\"",
+        "{run}"
+    );
+    // Pasted into a shell, it writes what the user meant.
+    let command = suggested(&run).replacen(
+        "cargo schema",
+        &format!("'{}' schema", env!("CARGO_BIN_EXE_cargo-schema")),
+        1,
+    );
+    let output = std::process::Command::new("sh")
+        .args(["-c", &command])
+        .current_dir(fixture.path("."))
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("sh runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(value["status"], "written");
+    assert_eq!(value["targets"][0]["migration"], "0002_drop_title_now");
+}
+
+#[test]
+fn the_suggestion_keeps_the_acknowledgements_already_given() {
+    let fixture = Fixture::new("enum_rename");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit("src/lib.rs", "    Closed,\n", "    Closed,\n    Pending,\n");
+    let run = fixture.run(&["generate", "--accept", "alter enum status"]);
+    run.assert_code(1);
+    assert_eq!(
+        suggested(&run),
+        "cargo schema generate --accept \"alter enum status\" --accept \"add check constraint ticket_status_check on ticket\""
+    );
+}
+
+#[test]
+fn removed_enum_values_get_the_variant_rename_hint() {
+    let fixture = Fixture::new("enum_rename");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit("src/lib.rs", "    Closed,\n", "");
+    // PostgreSQL `alter enum`, SQLite `add check constraint`.
+    let run = fixture.run(&["generate"]);
+    run.assert_code(1)
+        .assert_stderr("removes enum values closed")
+        .assert_stderr("to rename an enum value instead of removing it, add `#[schema(renamed_from = \"old\")]` to the renamed enum variant");
+    assert!(!run.stderr.contains("instead of dropping"), "{run}");
+    for dialect in ["postgres", "sqlite"] {
+        fixture
+            .run(&["generate", "--dialect", dialect])
+            .assert_code(1)
+            .assert_stderr("to the renamed enum variant");
+    }
+
+    // MySQL: the enum is the column's type, `alter column`.
+    let fixture = Fixture::new("basic");
+    fixture.edit("Cargo.toml", "dialect = \"sqlite\"", "dialect = \"mysql\"");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit("src/models/users.rs", "    Member,\n", "");
+    let run = fixture.run(&["generate"]);
+    run.assert_code(1)
+        .assert_stderr("alter column users.role")
+        .assert_stderr("to the renamed enum variant");
+    assert!(!run.stderr.contains("instead of dropping"), "{run}");
+
+    // A dropped column: the field/struct wording.
+    let run = title_dropped().run(&["generate"]);
+    run.assert_code(1)
+        .assert_stderr("to rename instead of dropping, add `#[schema(renamed_from = \"old\")]` to the renamed struct or field");
+    assert!(!run.stderr.contains("enum variant"), "{run}");
+}
+
+/// `enum_rename` with its first migrations, then a `Pending` variant added: only the down
+/// files (which take the value back out) need an acknowledgement.
+fn value_added() -> Fixture {
+    let fixture = Fixture::new("enum_rename");
+    fixture.run(&["generate"]).assert_code(0);
+    fixture.edit("src/lib.rs", "    Closed,\n", "    Closed,\n    Pending,\n");
+    fixture
+}
+
+const SQLITE_KEY: &str = "add check constraint ticket_status_check on ticket";
+
+#[test]
+fn dry_run_previews_a_migration_that_needs_acknowledgements() {
+    let fixture = value_added();
+    let before = fixture.tree();
+    let run = fixture.run(&["generate", "--dry-run"]);
+    run.assert_code(0)
+        .assert_stdout("rollback: ")
+        .assert_stdout("-- would write migrations/postgres/0002_")
+        .assert_stdout("-- schema:accept alter enum status\n-- ^ dry run: not acknowledged yet; writing needs --accept \"alter enum status\"\n")
+        .assert_stdout(&format!("-- schema:accept {SQLITE_KEY}\n-- ^ dry run: not acknowledged yet"))
+        .assert_stderr("dry run, nothing written")
+        .assert_stderr(&format!(
+            "writing this migration needs 2 acknowledgement(s): `cargo schema generate --accept \"alter enum status\" --accept \"{SQLITE_KEY}\"`"
+        ));
+    assert!(!run.stderr.contains("refused"), "{run}");
+    assert_eq!(fixture.tree(), before, "a dry run writes nothing");
+    // The up files need nothing: no mark there.
+    let up = run
+        .stdout
+        .split("-- would write ")
+        .find(|part| part.starts_with("migrations/postgres/0002_") && part.contains(".up.sql"))
+        .expect("the postgres up file");
+    assert!(!up.contains("schema:accept"), "{up}");
+
+    let json = fixture.run(&["generate", "--dry-run", "--format", "json"]);
+    json.assert_code(0);
+    let value = json.json();
+    assert_eq!(value["status"], "dry_run");
+    assert_eq!(
+        value["targets"][0]["needs_accept"],
+        serde_json::json!(["alter enum status"])
+    );
+    assert_eq!(
+        value["targets"][1]["needs_accept"],
+        serde_json::json!([SQLITE_KEY])
+    );
+    assert!(value["targets"][0]["down_sql"].as_str().is_some_and(|s| s
+        .contains("-- schema:accept alter enum status\n")
+        && !s.contains("dry run")));
+
+    // Acknowledged: no marks, no note.
+    let run = fixture.run(&[
+        "generate",
+        "--dry-run",
+        "--accept",
+        "alter enum status",
+        "--accept",
+        SQLITE_KEY,
+    ]);
+    run.assert_code(0);
+    assert!(!run.stdout.contains("not acknowledged"), "{run}");
+    assert!(!run.stderr.contains("needs"), "{run}");
+    assert_eq!(fixture.tree(), before);
+}
+
+#[test]
+fn allow_destructive_acknowledges_a_down_file_that_alone_needs_it() {
+    let fixture = value_added();
+    let run = fixture.run(&["generate", "--allow-destructive", "--format", "json"]);
+    run.assert_code(0);
+    let value = run.json();
+    assert_eq!(value["status"], "written");
+    for (i, (folder, key)) in [
+        ("migrations/postgres", "alter enum status"),
+        ("migrations/sqlite", SQLITE_KEY),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(value["targets"][i]["needs_accept"], serde_json::json!([]));
+        let up_name = fixture
+            .files_in(folder)
+            .into_iter()
+            .find(|n| n.starts_with("0002_") && n.ends_with(".up.sql"))
+            .expect("0002 up file");
+        let up = fixture.read(&format!("{folder}/{up_name}"));
+        let down = fixture.read(&format!("{folder}/{}", up_name.replace(".up.", ".down.")));
+        assert!(!up.contains("schema:accept"), "{folder}: {up}");
+        let accept = format!("-- schema:accept {key}");
+        assert_eq!(
+            down.lines().filter(|l| *l == accept).count(),
+            1,
+            "{folder}: {down}"
+        );
+    }
+    fixture.run(&["verify"]).assert_code(0);
+}
