@@ -485,17 +485,18 @@ impl Drop for Cleanup<'_> {
     }
 }
 
-/// A verify stopped by SIGTERM (what CI runners send on a timeout) in the middle of a slow
-/// migration drops its scratch database and exits 2 at once. Before creating its own, a verify
+/// A verify stopped by SIGTERM (what CI runners send on a timeout) or SIGINT (Ctrl-C) in the
+/// middle of a slow migration drops its scratch database and exits 2 at once. Before creating its own, a verify
 /// sweeps the scratch databases older than six hours by the server's clock that nobody is
 /// connected to; it leaves younger ones and old ones with a live session alone (a replay that
 /// still runs). Other verify tests running at the same time sweep too, so the test checks
 /// what is left, not who dropped it.
-fn scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
+fn scratch_database_dropped_on_signal_and_old_leftovers_swept(
     server: &Server,
     fixture: &crate::support::Fixture,
     dialect: &str,
     sleep: &str,
+    signal: (&str, &str),
 ) {
     use std::time::{Duration, Instant};
     let now = server.now();
@@ -557,7 +558,7 @@ fn scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
     );
 
     let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args([signal.0, &pid.to_string()])
         .status()
         .expect("kill");
     assert!(killed.success());
@@ -566,7 +567,10 @@ fn scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("terminated: the replay stopped; its scratch database is dropped"),
+        stderr.contains(&format!(
+            "{}: the replay stopped; its scratch database is dropped",
+            signal.1
+        )),
         "{stderr}"
     );
     assert!(
@@ -605,13 +609,18 @@ fn postgres_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
         url: db.url.clone(),
         runtime,
     };
-    scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
-        &server, &fixture, "postgres", "pg_sleep",
+    scratch_database_dropped_on_signal_and_old_leftovers_swept(
+        &server,
+        &fixture,
+        "postgres",
+        "pg_sleep",
+        ("-TERM", "terminated"),
     );
 }
 
+/// On MySQL with Ctrl-C: the sleeping session is ended before the drop.
 #[test]
-fn mysql_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
+fn mysql_scratch_database_dropped_on_ctrl_c_and_old_leftovers_swept() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let Some(db) = runtime.block_on(schema_tests::testdb::mysql()) else {
         return;
@@ -626,10 +635,87 @@ fn mysql_scratch_database_dropped_on_sigterm_and_old_leftovers_swept() {
         url: db.url.clone(),
         runtime,
     };
-    scratch_database_dropped_on_sigterm_and_old_leftovers_swept(
+    scratch_database_dropped_on_signal_and_old_leftovers_swept(
         &server,
         &fixture,
         "mysql",
         "SLEEP(60)",
+        ("-INT", "interrupted"),
     );
+}
+
+/// The verify it holds is killed when the test ends early.
+struct KillOnDrop(Option<std::process::Child>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Signals are watched from before the server replay's first step: a SIGTERM while verify
+/// waits for the server (here one that accepts the connection and never answers), after an
+/// in-memory SQLite replay, ends it with exit 2 and says nothing was created, instead of
+/// killing the process in the middle of setting up a scratch database.
+#[test]
+fn sigterm_before_the_scratch_database_is_created() {
+    use std::time::{Duration, Instant};
+    let fixture = generated("multi_target");
+    fixture
+        .run(&["generate", "--dialect", "postgres"])
+        .assert_code(0);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listen");
+    let port = listener.local_addr().expect("address").port();
+    let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-schema"))
+        .args(["schema", "verify", "--database-url", &url])
+        .current_dir(fixture.path("."))
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs cargo-schema");
+    let pid = child.id();
+    let mut guard = KillOnDrop(Some(child));
+    listener.set_nonblocking(true).expect("nonblocking");
+    let start = Instant::now();
+    let _silent = loop {
+        match listener.accept() {
+            Ok((stream, _)) => break stream,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(
+                    start.elapsed() < Duration::from_secs(30),
+                    "verify never connected"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    };
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let output = guard
+        .0
+        .take()
+        .expect("running")
+        .wait_with_output()
+        .expect("cargo-schema finishes");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Verified multi_target (sqlite): clean"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("terminated: the replay stopped before its scratch database was created"),
+        "{stderr}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(20), "{stderr}");
 }
