@@ -104,7 +104,7 @@ impl Admin {
         for name in names.into_iter().filter(|n| is_leftover(n, now)) {
             if self.drop_leftover(&name).await.is_ok() {
                 notes.push(format!(
-                    "dropped the scratch database `{name}`: created more than 6 hours ago (by the server's clock) and nobody connected to it, left behind by a verify that was stopped before it could drop it"
+                    "dropped the scratch database `{name}`: created more than 6 hours ago (by the server's clock) and nobody connected to it, left behind by a verify that did not drop it (killed, or its drop failed)"
                 ));
             }
         }
