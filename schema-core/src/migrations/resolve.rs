@@ -121,15 +121,28 @@ fn read_entry(
     if is_dir {
         return Ok(None);
     }
-    // Not `fs::read`: its `stat` for the size is one more system call per file, and
-    // migration files are small (a larger one grows the buffer as it is read).
-    let mut bytes = Vec::with_capacity(2048);
-    std::fs::File::open(&path)
-        .and_then(|mut file| std::io::Read::read_to_end(&mut file, &mut bytes))
-        .map_err(|e| io(&path, e))?;
+    let bytes = read_small(&path).map_err(|e| io(&path, e))?;
     let content =
         String::from_utf8(bytes).map_err(|_| ResolveError::NotUtf8 { file: name.clone() })?;
     Ok(Some(SourceFile { name, content }))
+}
+
+/// A file's bytes in open, read until the end, close: `fs::read` (and `File::read_to_end`)
+/// also ask for the size and position first, two more system calls per file, and the runner
+/// reads every up and down file of the folder at start-up.
+fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        match file.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
 }
 
 /// Pairs up and checks migration files given by name and content; sorted by version.
