@@ -112,17 +112,14 @@ impl RenderContext {
 
     /// The classifier's view of a file of `steps`: its new tables and dropped checks.
     fn risks(&self, dialect: Dialect, steps: &[PlannedStep]) -> RiskContext {
-        let changes: Vec<Change> = steps
-            .iter()
-            .filter_map(|s| match &s.step {
-                Step::Change(c) => Some(c.clone()),
-                _ => None,
-            })
-            .collect();
+        let changes = steps.iter().filter_map(|s| match &s.step {
+            Step::Change(c) => Some(c),
+            _ => None,
+        });
         RiskContext {
             new_tables: self.new_tables.clone(),
             checked_columns: self.checked_columns.clone(),
-            ..RiskContext::for_changes(dialect, self.target, &changes)
+            ..RiskContext::for_changes(dialect, self.target, changes)
         }
     }
 }

@@ -150,17 +150,22 @@ impl RiskContext {
     }
 
     /// The context of a migration made of `changes` (its new tables).
-    pub fn for_changes(dialect: Dialect, target: Target, changes: &[Change]) -> RiskContext {
+    pub fn for_changes<'a, I>(dialect: Dialect, target: Target, changes: I) -> RiskContext
+    where
+        I: IntoIterator<Item = &'a Change>,
+        I::IntoIter: Clone,
+    {
+        let changes = changes.into_iter();
         RiskContext {
             new_tables: changes
-                .iter()
+                .clone()
                 .filter_map(|c| match c {
                     Change::CreateTable(t) => Some(t.name.clone()),
                     _ => None,
                 })
                 .collect(),
             dropped_checks: changes
-                .iter()
+                .clone()
                 .filter_map(|c| match c {
                     Change::DropCheck { table, check } => {
                         Some(((table.clone(), check.name.clone()), check.expr.clone()))
@@ -168,7 +173,7 @@ impl RiskContext {
                     _ => None,
                 })
                 .collect(),
-            renamed_values: changes.iter().fold(BTreeMap::new(), |mut map, c| {
+            renamed_values: changes.fold(BTreeMap::new(), |mut map, c| {
                 if let Change::RenameValues { table, renamed, .. } = c {
                     map.entry(table.clone())
                         .or_insert_with(Vec::new)
