@@ -81,8 +81,8 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Migration>, Vec<ResolveError>> {
     };
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for entry in entries {
-        match read_entry(entry) {
+    for read in read_entries(entries.collect()) {
+        match read {
             Ok(Some(file)) => files.push(file),
             Ok(None) => {}
             Err(error) => errors.push(error),
@@ -98,14 +98,45 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Migration>, Vec<ResolveError>> {
     }
 }
 
+/// Reads the entries in order. A large folder is read by two threads, half each: opening and
+/// reading small files is system calls, and a second core halves the wait. (If the thread
+/// cannot be started, this thread reads everything.)
+fn read_entries(
+    entries: Vec<std::io::Result<std::fs::DirEntry>>,
+) -> Vec<Result<Option<SourceFile>, ResolveError>> {
+    const PARALLEL_FROM: usize = 256;
+    let parallel = entries.len() >= PARALLEL_FROM
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if !parallel {
+        return entries.iter().map(read_entry).collect();
+    }
+    let (first_half, second_half) = entries.split_at(entries.len() / 2);
+    std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new().spawn_scoped(scope, || {
+            second_half.iter().map(read_entry).collect::<Vec<_>>()
+        });
+        let mut read: Vec<_> = first_half.iter().map(read_entry).collect();
+        match helper {
+            Ok(helper) => match helper.join() {
+                Ok(rest) => read.extend(rest),
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => read.extend(second_half.iter().map(read_entry)),
+        }
+        read
+    })
+}
+
 fn read_entry(
-    entry: std::io::Result<std::fs::DirEntry>,
+    entry: &std::io::Result<std::fs::DirEntry>,
 ) -> Result<Option<SourceFile>, ResolveError> {
-    let io = |path: &Path, error: std::io::Error| ResolveError::Io {
+    let io = |path: &Path, error: &std::io::Error| ResolveError::Io {
         path: path.display().to_string(),
         message: error.to_string(),
     };
-    let entry = entry.map_err(|e| io(Path::new("<migrations folder>"), e))?;
+    let entry = entry
+        .as_ref()
+        .map_err(|e| io(Path::new("<migrations folder>"), e))?;
     let path = entry.path();
     let name = entry.file_name().to_string_lossy().into_owned();
     if name.starts_with('.') || !name.ends_with(".sql") {
@@ -121,7 +152,7 @@ fn read_entry(
     if is_dir {
         return Ok(None);
     }
-    let bytes = read_small(&path).map_err(|e| io(&path, e))?;
+    let bytes = read_small(&path).map_err(|e| io(&path, &e))?;
     let content =
         String::from_utf8(bytes).map_err(|_| ResolveError::NotUtf8 { file: name.clone() })?;
     Ok(Some(SourceFile { name, content }))
