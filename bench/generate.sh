@@ -70,9 +70,6 @@ for n in "${SIZES[@]}"; do
     -n "drizzle-kit generate (from empty)" --prepare "$EMPTY_DZ" "$DZ_GEN"
     -n "drizzle-kit generate (nothing to do)" --prepare "true" "$DZ_NOP"
     -n "floor: syn parse of the same files" --prepare "true" "$FLOOR"
-    # Not a peer: the fixed cost cargo schema pays to find the package (it spawns this).
-    -n "part of the above: cargo metadata --no-deps" --prepare "true"
-      "cargo metadata --no-deps --format-version 1 --manifest-path $d/rust/Cargo.toml"
   )
   # A second cargo-schema build (e.g. with a proposed fix, see BENCHMARKS.md), if given.
   if [ -n "${CS_ALT:-}" ]; then
