@@ -117,7 +117,7 @@ pub fn generate_for(
             to: to.dialect,
         });
     }
-    let changes = crate::plan::tables_in_dependency_order(&diff(from, to, hints));
+    let changes = crate::plan::into_dependency_order(diff(from, to, hints));
     let planned = plan_for(from, to, &changes, target);
     let ctx = RenderContext::new(from, to).with_target(target);
     let rollback = rollback_reports(&planned.down, to.dialect, &ctx);

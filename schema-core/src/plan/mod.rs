@@ -22,7 +22,7 @@ mod sqlite;
 mod step;
 pub mod target;
 
-pub use order::tables_in_dependency_order;
+pub use order::{into_dependency_order, tables_in_dependency_order};
 pub use risk::{classify, Hazard, Risk, RiskContext, RiskLevel};
 pub use step::{EnumUsage, PlannedStep, Step, ValueRenames};
 pub use target::Target;

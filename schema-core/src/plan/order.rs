@@ -122,7 +122,11 @@ pub fn parents_first(tables: &[&Table]) -> Vec<usize> {
 /// (each kind keeps its positions), so every `CREATE TABLE` and `DROP TABLE` finds the tables
 /// it depends on (SQLite checks inline foreign keys when a parent is dropped).
 pub fn tables_in_dependency_order(changes: &[Change]) -> Vec<Change> {
-    let mut out = changes.to_vec();
+    into_dependency_order(changes.to_vec())
+}
+
+/// [`tables_in_dependency_order`] in place: moves the changes, clones nothing.
+pub fn into_dependency_order(mut changes: Vec<Change>) -> Vec<Change> {
     for creates in [true, false] {
         let positions: Vec<usize> = changes
             .iter()
@@ -134,20 +138,37 @@ pub fn tables_in_dependency_order(changes: &[Change]) -> Vec<Change> {
             })
             .map(|(i, _)| i)
             .collect();
-        let tables: Vec<&Table> = positions
+        let order = {
+            let tables: Vec<&Table> = positions
+                .iter()
+                .filter_map(|&i| match &changes[i] {
+                    Change::CreateTable(t) | Change::DropTable(t) => Some(t),
+                    _ => None,
+                })
+                .collect();
+            let mut order = parents_first(&tables);
+            if !creates {
+                order.reverse();
+            }
+            order
+        };
+        let mut taken: Vec<Option<Change>> = positions
             .iter()
-            .filter_map(|&i| match &changes[i] {
-                Change::CreateTable(t) | Change::DropTable(t) => Some(t),
-                _ => None,
+            .map(|&i| {
+                Some(std::mem::replace(
+                    &mut changes[i],
+                    Change::RenameTable {
+                        from: String::new(),
+                        to: String::new(),
+                    },
+                ))
             })
             .collect();
-        let mut order = parents_first(&tables);
-        if !creates {
-            order.reverse();
-        }
         for (slot, &pick) in positions.iter().zip(&order) {
-            out[*slot] = changes[positions[pick]].clone();
+            if let Some(c) = taken[pick].take() {
+                changes[*slot] = c;
+            }
         }
     }
-    out
+    changes
 }
