@@ -14,7 +14,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use schema_core::migrations::{read_dir, Migration, Script};
+use schema_core::migrations::{read_dir, Migration, ResolveError, Script};
 use schema_core::snapshot::FILE_NAME as SNAPSHOT_FILE;
 use std::path::{Path, PathBuf};
 use syn::LitStr;
@@ -48,9 +48,13 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let canonical = folder.canonicalize().unwrap_or(folder);
     let tracked = migrations
         .iter()
-        .flat_map(|m| [&m.up, &m.down])
-        .map(|script| track(&canonical, script));
-    let values = migrations.iter().map(migration_tokens);
+        .flat_map(|m| [&*m.up.file, m.down.file()])
+        .map(|file| track(&canonical, file));
+    let values = migrations
+        .iter()
+        .map(migration_tokens)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| syn::Error::new(span, format!("embed_migrations!: {error}")))?;
     let snapshot = canonical.join(SNAPSHOT_FILE);
     let (snapshot_tracking, warning) = if snapshot.is_file() {
         let path = snapshot.display().to_string();
@@ -82,24 +86,26 @@ fn package_root(span: Span) -> syn::Result<PathBuf> {
         })
 }
 
-fn track(folder: &Path, script: &Script) -> TokenStream {
-    let path = folder.join(&*script.file).display().to_string();
+fn track(folder: &Path, file: &str) -> TokenStream {
+    let path = folder.join(file).display().to_string();
     quote! { const _: &[u8] = ::core::include_bytes!(#path); }
 }
 
-fn migration_tokens(migration: &Migration) -> TokenStream {
+/// `read_dir` has read both files: `load` only borrows the down script.
+fn migration_tokens(migration: &Migration) -> Result<TokenStream, ResolveError> {
     let version = migration.version;
     let name = &*migration.name;
     let up = script_tokens(&migration.up);
-    let down = script_tokens(&migration.down);
-    quote! {
+    let down = migration.down.load()?;
+    let down = script_tokens(&down);
+    Ok(quote! {
         ::schema_runtime::migrations::Migration {
             version: #version,
             name: ::std::borrow::Cow::Borrowed(#name),
             up: #up,
-            down: #down,
+            down: ::schema_runtime::migrations::Down::Script(#down),
         }
-    }
+    })
 }
 
 fn script_tokens(script: &Script) -> TokenStream {

@@ -44,6 +44,15 @@ async fn tamper() {
     pool.close().await;
 }
 
+#[tokio::test]
+async fn down_files_read_when_rolling_back() {
+    let Some((_db, pool)) = pool().await else {
+        return;
+    };
+    scenarios::down_files_read_when_rolling_back(&pool).await;
+    pool.close().await;
+}
+
 async fn index_validity(pool: &DatabasePool, name: &str) -> Vec<String> {
     texts(
         pool,

@@ -3,6 +3,7 @@
 mod runtime_support;
 
 use runtime_support::{execute, scenarios, texts, Folder};
+use schema_runtime::migrations::Down;
 use schema_runtime::{DatabasePool, Dialect, MigrateError, Migrator, MigratorOptions};
 use schema_tests::testdb;
 use std::time::{Duration, Instant};
@@ -31,6 +32,12 @@ async fn failure_then_fix() {
 async fn tamper() {
     let (_db, pool) = pool().await;
     scenarios::tamper(&pool).await;
+}
+
+#[tokio::test]
+async fn down_files_read_when_rolling_back() {
+    let (_db, pool) = pool().await;
+    scenarios::down_files_read_when_rolling_back(&pool).await;
 }
 
 const PARENT_CHILD: &str = "CREATE TABLE parent (id INTEGER PRIMARY KEY, label TEXT);\n\
@@ -166,8 +173,18 @@ fn from_dir_matches_embedded() {
     static EMBEDDED: Migrator = schema_runtime::embed_migrations!("tests/runtime_fixtures/basic");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runtime_fixtures/basic");
     let loaded = Migrator::from_dir(dir).unwrap();
-    assert_eq!(EMBEDDED.migrations(), loaded.migrations());
     assert_eq!(EMBEDDED.migrations().len(), 2);
+    assert_eq!(loaded.migrations().len(), 2);
+    for (embedded, loaded) in EMBEDDED.migrations().iter().zip(loaded.migrations()) {
+        assert_eq!(
+            (embedded.version, &embedded.name, &embedded.up),
+            (loaded.version, &loaded.name, &loaded.up)
+        );
+        // The folder's down file is read when needed; the embedded one is in the binary.
+        assert!(matches!(loaded.down, Down::File { .. }));
+        assert!(matches!(embedded.down, Down::Script(_)));
+        assert_eq!(embedded.down.load().unwrap(), loaded.down.load().unwrap());
+    }
     assert!(
         EMBEDDED.migrations()[1]
             .up

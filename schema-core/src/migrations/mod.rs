@@ -14,10 +14,11 @@ mod split;
 pub use checksum::{normalize, Checksum};
 pub use directives::{accepted, Directive, DirectiveError, Directives, ACCEPT};
 pub use file_name::{parse_file_name, FileName, FileNameError, ScriptKind};
-pub use resolve::{read_dir, resolve_files, ResolveError, SourceFile};
+pub use resolve::{read_dir, read_dir_deferring_downs, resolve_files, ResolveError, SourceFile};
 pub use split::{split_statements, Statement};
 
 use std::borrow::Cow;
+use std::path::PathBuf;
 
 /// One migration: its version, its name and its two scripts.
 ///
@@ -28,7 +29,40 @@ pub struct Migration {
     /// The slug of the file name (`add_users` in `0002_add_users.up.sql`).
     pub name: Cow<'static, str>,
     pub up: Script,
-    pub down: Script,
+    pub down: Down,
+}
+
+/// A migration's down script: in memory (embedded by `embed_migrations!`, or read with the
+/// folder), or a file of the folder that is read only when something needs its text (a
+/// rollback, or its plan): a run that applies reads only the up files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Down {
+    Script(Script),
+    /// Not read yet; [`Down::load`] reads it with the rules the folder's other files were read
+    /// with (UTF-8, normalized, directives checked).
+    File {
+        /// The file name, without its folder.
+        file: Cow<'static, str>,
+        path: PathBuf,
+    },
+}
+
+impl Down {
+    /// The file name, without its folder.
+    pub fn file(&self) -> &str {
+        match self {
+            Down::Script(script) => &script.file,
+            Down::File { file, .. } => file,
+        }
+    }
+
+    /// The script: the one in memory, or the file's current content.
+    pub fn load(&self) -> Result<Cow<'_, Script>, ResolveError> {
+        match self {
+            Down::Script(script) => Ok(Cow::Borrowed(script)),
+            Down::File { file, path } => resolve::read_script(file, path).map(Cow::Owned),
+        }
+    }
 }
 
 /// The content of one migration file, normalized (no BOM, LF line endings).

@@ -1,11 +1,11 @@
 //! Turns a folder, or a list of file names and contents, into checked [`Migration`]s.
 
 use super::DirectiveError;
-use super::{parse_file_name, Directives, FileNameError, Migration, Script, ScriptKind};
+use super::{parse_file_name, Directives, Down, FileNameError, Migration, Script, ScriptKind};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A `.sql` file found in the migrations folder, with its raw content.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,6 +13,18 @@ pub struct SourceFile {
     /// The file name, without its folder.
     pub name: String,
     pub content: String,
+}
+
+/// A file found in the folder: its content, or (a down file the caller will read when it needs
+/// it) its path.
+struct Entry {
+    name: String,
+    content: Content,
+}
+
+enum Content {
+    Text(String),
+    Later(PathBuf),
 }
 
 /// A problem with the migrations folder; each names the file and says what to do.
@@ -66,6 +78,17 @@ impl std::error::Error for ResolveError {}
 /// ignored (the snapshot lives beside the migrations). All problems are reported, not only
 /// the first.
 pub fn read_dir(dir: &Path) -> Result<Vec<Migration>, Vec<ResolveError>> {
+    read_folder(dir, false)
+}
+
+/// [`read_dir`], except that down files are only listed, not read: each migration's down is a
+/// [`Down::File`], read by [`Down::load`] when needed. Names, pairs and the up files are
+/// checked as by `read_dir`; a down file's content (UTF-8, directives) only when it is loaded.
+pub fn read_dir_deferring_downs(dir: &Path) -> Result<Vec<Migration>, Vec<ResolveError>> {
+    read_folder(dir, true)
+}
+
+fn read_folder(dir: &Path, defer_downs: bool) -> Result<Vec<Migration>, Vec<ResolveError>> {
     let display = dir.display().to_string();
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -81,14 +104,14 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Migration>, Vec<ResolveError>> {
     };
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    for read in read_entries(entries.collect()) {
+    for read in read_entries(entries.collect(), defer_downs) {
         match read {
             Ok(Some(file)) => files.push(file),
             Ok(None) => {}
             Err(error) => errors.push(error),
         }
     }
-    match resolve_files(files) {
+    match resolve(files) {
         Ok(migrations) if errors.is_empty() => Ok(migrations),
         Ok(_) => Err(errors),
         Err(more) => {
@@ -103,25 +126,27 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Migration>, Vec<ResolveError>> {
 /// cannot be started, this thread reads everything.)
 fn read_entries(
     entries: Vec<std::io::Result<std::fs::DirEntry>>,
-) -> Vec<Result<Option<SourceFile>, ResolveError>> {
+    defer_downs: bool,
+) -> Vec<Result<Option<Entry>, ResolveError>> {
+    let read_entry = |entry| read_entry(entry, defer_downs);
     const PARALLEL_FROM: usize = 256;
     let parallel = entries.len() >= PARALLEL_FROM
         && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     if !parallel {
-        return entries.iter().map(read_entry).collect();
+        return entries.iter().map(&read_entry).collect();
     }
     let (first_half, second_half) = entries.split_at(entries.len() / 2);
     std::thread::scope(|scope| {
         let helper = std::thread::Builder::new().spawn_scoped(scope, || {
-            second_half.iter().map(read_entry).collect::<Vec<_>>()
+            second_half.iter().map(&read_entry).collect::<Vec<_>>()
         });
-        let mut read: Vec<_> = first_half.iter().map(read_entry).collect();
+        let mut read: Vec<_> = first_half.iter().map(&read_entry).collect();
         match helper {
             Ok(helper) => match helper.join() {
                 Ok(rest) => read.extend(rest),
                 Err(panic) => std::panic::resume_unwind(panic),
             },
-            Err(_) => read.extend(second_half.iter().map(read_entry)),
+            Err(_) => read.extend(second_half.iter().map(&read_entry)),
         }
         read
     })
@@ -129,7 +154,8 @@ fn read_entries(
 
 fn read_entry(
     entry: &std::io::Result<std::fs::DirEntry>,
-) -> Result<Option<SourceFile>, ResolveError> {
+    defer_downs: bool,
+) -> Result<Option<Entry>, ResolveError> {
     let io = |path: &Path, error: &std::io::Error| ResolveError::Io {
         path: path.display().to_string(),
         message: error.to_string(),
@@ -152,15 +178,39 @@ fn read_entry(
     if is_dir {
         return Ok(None);
     }
-    let bytes = read_small(&path).map_err(|e| io(&path, &e))?;
-    let content =
-        String::from_utf8(bytes).map_err(|_| ResolveError::NotUtf8 { file: name.clone() })?;
-    Ok(Some(SourceFile { name, content }))
+    if defer_downs && parse_file_name(&name).is_ok_and(|n| n.kind == ScriptKind::Down) {
+        let content = Content::Later(path);
+        return Ok(Some(Entry { name, content }));
+    }
+    let content = Content::Text(read_text(&name, &path)?);
+    Ok(Some(Entry { name, content }))
+}
+
+fn read_text(name: &str, path: &Path) -> Result<String, ResolveError> {
+    let bytes = read_small(path).map_err(|e| ResolveError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| ResolveError::NotUtf8 {
+        file: name.to_string(),
+    })
+}
+
+/// A file of the folder read now, with the rules of [`read_dir`] (for [`Down::load`]).
+pub(super) fn read_script(name: &str, path: &Path) -> Result<Script, ResolveError> {
+    let script = Script::from_content(name.to_string(), &read_text(name, path)?);
+    match Directives::parse(&script.sql) {
+        Ok(_) => Ok(script),
+        Err(error) => Err(ResolveError::Directive {
+            file: name.to_string(),
+            error,
+        }),
+    }
 }
 
 /// A file's bytes in open, read until the end, close: `fs::read` (and `File::read_to_end`)
 /// also ask for the size and position first, two more system calls per file, and the runner
-/// reads every up and down file of the folder at start-up.
+/// reads every up file of the folder at start-up (`embed_migrations!` every down file too).
 fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
@@ -178,8 +228,16 @@ fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// Pairs up and checks migration files given by name and content; sorted by version.
 pub fn resolve_files(files: Vec<SourceFile>) -> Result<Vec<Migration>, Vec<ResolveError>> {
+    let entries = files.into_iter().map(|file| Entry {
+        name: file.name,
+        content: Content::Text(file.content),
+    });
+    resolve(entries.collect())
+}
+
+fn resolve(files: Vec<Entry>) -> Result<Vec<Migration>, Vec<ResolveError>> {
     let mut errors = Vec::new();
-    let mut by_version: BTreeMap<i64, Vec<(String, ScriptKind, SourceFile)>> = BTreeMap::new();
+    let mut by_version: BTreeMap<i64, Vec<(String, ScriptKind, Entry)>> = BTreeMap::new();
     for file in files {
         match parse_file_name(&file.name) {
             Ok(name) => by_version
@@ -198,7 +256,11 @@ pub fn resolve_files(files: Vec<SourceFile>) -> Result<Vec<Migration>, Vec<Resol
         }
     }
     for migration in &migrations {
-        for script in [&migration.up, &migration.down] {
+        let down = match &migration.down {
+            Down::Script(script) => Some(script),
+            Down::File { .. } => None,
+        };
+        for script in std::iter::once(&migration.up).chain(down) {
             if let Err(error) = Directives::parse(&script.sql) {
                 errors.push(ResolveError::Directive {
                     file: script.file.to_string(),
@@ -214,10 +276,7 @@ pub fn resolve_files(files: Vec<SourceFile>) -> Result<Vec<Migration>, Vec<Resol
     }
 }
 
-fn pair(
-    version: i64,
-    files: Vec<(String, ScriptKind, SourceFile)>,
-) -> Result<Migration, ResolveError> {
+fn pair(version: i64, files: Vec<(String, ScriptKind, Entry)>) -> Result<Migration, ResolveError> {
     let slugs: Vec<&String> = files.iter().map(|(slug, ..)| slug).collect();
     let kinds: Vec<ScriptKind> = files.iter().map(|(_, kind, _)| *kind).collect();
     if files.len() > 2 || (files.len() == 2 && (slugs[0] != slugs[1] || kinds[0] == kinds[1])) {
@@ -231,10 +290,23 @@ fn pair(
     let mut slug = String::new();
     for (file_slug, kind, file) in files {
         slug = file_slug;
-        let script = Script::from_content(Cow::Owned(file.name), &file.content);
+        let script = match file.content {
+            Content::Text(text) => Script::from_content(file.name, &text),
+            // Only down files are left for later (an up file would be read here).
+            Content::Later(path) if kind == ScriptKind::Down => {
+                down = Some(Down::File {
+                    file: Cow::Owned(file.name),
+                    path,
+                });
+                continue;
+            }
+            Content::Later(path) => {
+                Script::from_content(file.name.clone(), &read_text(&file.name, &path)?)
+            }
+        };
         match kind {
             ScriptKind::Up => up = Some(script),
-            ScriptKind::Down => down = Some(script),
+            ScriptKind::Down => down = Some(Down::Script(script)),
         }
     }
     match (up, down) {
@@ -249,8 +321,8 @@ fn pair(
             up_file: up.file.into_owned(),
         }),
         (None, Some(down)) => Err(ResolveError::MissingUp {
-            expected: partner(&down.file, ScriptKind::Down),
-            down_file: down.file.into_owned(),
+            expected: partner(down.file(), ScriptKind::Down),
+            down_file: down.file().to_string(),
         }),
         (None, None) => unreachable!("a version is only recorded with at least one file"),
     }
@@ -286,7 +358,7 @@ mod tests {
         assert_eq!((migrations[0].version, &*migrations[0].name), (1, "a"));
         assert_eq!(migrations[0].up.sql, "CREATE TABLE a (id int);\n");
         assert_eq!(migrations[0].up.file, "0001_a.up.sql");
-        assert_eq!(migrations[1].down.sql, "DROP TABLE b;");
+        assert_eq!(migrations[1].down.load().unwrap().sql, "DROP TABLE b;");
     }
 
     #[test]
@@ -336,6 +408,70 @@ mod tests {
         assert_eq!(
             migrations[0].up.checksum,
             super::super::Checksum::of("SELECT 1;")
+        );
+    }
+
+    /// Deferring the down files changes what is read, not what is reported about names and
+    /// pairs; a down file's content is checked when it is loaded, as it is then.
+    #[test]
+    fn deferring_downs_reports_the_same_folder_problems() {
+        let dir = std::env::temp_dir().join(format!("schema-core-defer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, content) in [
+            ("0001_a.up.sql", "SELECT 1;"),
+            ("0001_a.down.sql", "SELECT 2;"),
+            ("0002_b.up.sql", ""),
+            ("0003_c.down.sql", ""),
+            ("0004_d.up.sql", ""),
+            ("0004_d.down.sql", ""),
+            ("0004_e.down.sql", ""),
+            ("x.down.sql", ""),
+        ] {
+            std::fs::write(dir.join(name), content).unwrap();
+        }
+        let text = |errors: Vec<ResolveError>| {
+            let mut text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            text.sort();
+            text
+        };
+        let eager = text(read_dir(&dir).unwrap_err());
+        let deferred = text(read_dir_deferring_downs(&dir).unwrap_err());
+        assert_eq!(eager.len(), 4, "{eager:#?}");
+        assert_eq!(eager, deferred);
+
+        for name in [
+            "0002_b.up.sql",
+            "0003_c.down.sql",
+            "0004_e.down.sql",
+            "x.down.sql",
+        ] {
+            std::fs::remove_file(dir.join(name)).unwrap();
+        }
+        std::fs::write(dir.join("0004_d.down.sql"), b"-- schema:bogus\n\xff").unwrap();
+        let not_utf8 = ResolveError::NotUtf8 {
+            file: "0004_d.down.sql".into(),
+        };
+        assert!(read_dir(&dir).unwrap_err().contains(&not_utf8));
+        let migrations = read_dir_deferring_downs(&dir).unwrap();
+        assert!(matches!(migrations[1].down, Down::File { .. }));
+        assert_eq!(migrations[1].down.file(), "0004_d.down.sql");
+        assert_eq!(migrations[1].down.load().unwrap_err(), not_utf8);
+        std::fs::write(dir.join("0004_d.down.sql"), "-- schema:bogus\n").unwrap();
+        let error = migrations[1].down.load().unwrap_err().to_string();
+        assert!(
+            error.contains("`0004_d.down.sql`, line 1: unknown directive"),
+            "{error}"
+        );
+        std::fs::write(dir.join("0001_a.down.sql"), "SELECT 3;\r\n").unwrap();
+        let down = migrations[0].down.load().unwrap();
+        assert_eq!(down.sql, "SELECT 3;\n");
+        assert_eq!(down.file, "0001_a.down.sql");
+        std::fs::remove_file(dir.join("0001_a.down.sql")).unwrap();
+        let error = migrations[0].down.load().unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            error.starts_with("cannot read `") && error.contains("0001_a.down.sql`: "),
+            "{error}"
         );
     }
 

@@ -7,8 +7,9 @@ use super::report::{
     StatusReport,
 };
 use super::{MigrateError, RollbackTarget};
-use schema_core::migrations::{Checksum, Migration, Statement};
+use schema_core::migrations::{Checksum, Migration, Script, Statement};
 use schema_core::Dialect;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 /// The highest completely applied version.
@@ -217,19 +218,41 @@ pub(crate) fn transactional(dialect: Dialect, sql_directives_no_tx: bool) -> boo
     !sql_directives_no_tx && dialect != Dialect::Mysql
 }
 
+/// Each migration with the script it runs in `direction`. A folder's down files are read here,
+/// when a rollback (or its plan) needs them: their current text, and every unreadable or
+/// invalid one reported before anything is undone.
+pub(crate) fn with_scripts(
+    migrations: Vec<&Migration>,
+    direction: Direction,
+) -> Result<Vec<(&Migration, Cow<'_, Script>)>, MigrateError> {
+    let mut scripts = Vec::with_capacity(migrations.len());
+    let mut errors = Vec::new();
+    for m in migrations {
+        let script = match direction {
+            Direction::Up => Ok(Cow::Borrowed(&m.up)),
+            Direction::Down => m.down.load(),
+        };
+        match script {
+            Ok(script) => scripts.push((m, script)),
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(scripts)
+    } else {
+        Err(MigrateError::Resolve(errors))
+    }
+}
+
 pub(crate) fn plan(
     dialect: Dialect,
     direction: Direction,
-    migrations: &[&Migration],
+    migrations: &[(&Migration, Cow<'_, Script>)],
     applied: &[AppliedMigration],
 ) -> Plan {
     let planned = migrations
         .iter()
-        .map(|m| {
-            let script = match direction {
-                Direction::Up => &m.up,
-                Direction::Down => &m.down,
-            };
+        .map(|(m, script)| {
             let statements = script.statements(dialect);
             let no_tx = script
                 .directives()

@@ -10,7 +10,8 @@ use std::time::Duration;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum MigrateError {
-    /// The migrations folder has problems (only from [`Migrator::from_dir`](super::Migrator::from_dir)).
+    /// The migrations folder has problems (only from [`Migrator::from_dir`](super::Migrator::from_dir),
+    /// or from a rollback of its migrations, which reads their down files then).
     Resolve(Vec<ResolveError>),
     /// The URL's scheme is not one this build supports.
     UnsupportedUrl {

@@ -53,7 +53,7 @@ pub use url::with_database;
 
 #[cfg(feature = "_db")]
 use run::Goal;
-use schema_core::migrations::{read_dir, Migration};
+use schema_core::migrations::{read_dir_deferring_downs, Migration};
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -83,9 +83,13 @@ impl Migrator {
     }
 
     /// Reads a migrations folder at run time, with the same rules as `embed_migrations!`.
+    ///
+    /// The down files are listed (so a missing or unpaired one is reported here) but read only
+    /// when a rollback or its plan needs them: their text then, and a down file that cannot be
+    /// read or has an invalid directive fails that rollback, before it undoes anything.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Migrator, MigrateError> {
         Ok(Migrator {
-            migrations: Cow::Owned(read_dir(dir.as_ref())?),
+            migrations: Cow::Owned(read_dir_deferring_downs(dir.as_ref())?),
             options: MigratorOptions::DEFAULT,
         })
     }
@@ -169,6 +173,7 @@ impl Migrator {
         let pool = pool.to_database_pool();
         let applied = self.read_history(&pool).await?;
         let migrations = analysis::to_apply(&self.migrations, &applied, to)?;
+        let migrations = analysis::with_scripts(migrations, Direction::Up)?;
         Ok(analysis::plan(
             pool.dialect(),
             Direction::Up,
@@ -186,6 +191,7 @@ impl Migrator {
         let pool = pool.to_database_pool();
         let applied = self.read_history(&pool).await?;
         let migrations = analysis::to_roll_back(&self.migrations, &applied, target)?;
+        let migrations = analysis::with_scripts(migrations, Direction::Down)?;
         Ok(analysis::plan(
             pool.dialect(),
             Direction::Down,

@@ -114,8 +114,9 @@ async fn run_session(
             }
         }
         Goal::Down(target) => {
-            for migration in analysis::to_roll_back(migrations, &known.rows, target)? {
-                if let Some(done) = undo(session, migration, &mut known).await? {
+            let undoing = analysis::to_roll_back(migrations, &known.rows, target)?;
+            for (migration, script) in analysis::with_scripts(undoing, Direction::Down)? {
+                if let Some(done) = undo(session, migration, &script, &mut known).await? {
                     report.migrations.push(done);
                 }
             }
@@ -148,7 +149,7 @@ async fn apply(
 ) -> Result<Option<Applied>, MigrateError> {
     if transactional(session.dialect, no_transaction(&migration.up)) {
         let all = migrator.migrations();
-        let place = (all, migration, Direction::Up);
+        let place = (all, migration, &migration.up, Direction::Up);
         return retrying_transaction(session, place, current, known).await;
     }
     if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {
@@ -302,8 +303,8 @@ impl From<MigrateError> for Skip {
 }
 
 /// Which migration a transaction runs, and which way: all the migrations (to check the
-/// history against), the one to run, up or down.
-type Place<'m> = (&'m [Migration], &'m Migration, Direction);
+/// history against), the one to run, its script for this direction, up or down.
+type Place<'m> = (&'m [Migration], &'m Migration, &'m Script, Direction);
 
 /// Runs a script and its history change in one transaction.
 async fn in_transaction(
@@ -312,11 +313,7 @@ async fn in_transaction(
     current: Option<i64>,
     known: &mut Known,
 ) -> Result<Applied, Skip> {
-    let (_, migration, direction) = place;
-    let script = match direction {
-        Direction::Up => &migration.up,
-        Direction::Down => &migration.down,
-    };
+    let script = place.2;
     let fk_off = foreign_keys_off(script, session.dialect);
     let restore_foreign_keys = if fk_off {
         let was_on = session.foreign_keys_enabled().await?;
@@ -350,7 +347,7 @@ async fn transaction_body(
     current: Option<i64>,
     known: &mut Known,
 ) -> Result<Applied, Skip> {
-    let (_, migration, direction) = place;
+    let (_, migration, _, direction) = place;
     let version_before = if session.per_migration_lock() {
         recheck(session, place, current, known).await?
     } else {
@@ -419,7 +416,7 @@ async fn transaction_body(
 /// same checks as at the start. Returns the version the database is at.
 async fn recheck(
     session: &mut Session,
-    (all, migration, direction): Place<'_>,
+    (all, migration, _, direction): Place<'_>,
     current: Option<i64>,
     known: &mut Known,
 ) -> Result<Option<i64>, Skip> {
@@ -581,12 +578,12 @@ async fn claim(
 async fn undo(
     session: &mut Session,
     migration: &Migration,
+    script: &Script,
     known: &mut Known,
 ) -> Result<Option<Applied>, MigrateError> {
-    let script = &migration.down;
     if transactional(session.dialect, no_transaction(script)) {
         let current = Some(migration.version);
-        let place = (&[][..], migration, Direction::Down);
+        let place = (&[][..], migration, script, Direction::Down);
         return retrying_transaction(session, place, current, known).await;
     }
     if session.dialect == Dialect::Postgres && session.options.lock_mode == LockMode::Transaction {

@@ -226,6 +226,70 @@ pub async fn tamper(pool: &DatabasePool) {
     assert_eq!(status.with_state(MigrationState::Missing).count(), 1);
 }
 
+/// `from_dir` lists the down files but reads them only when a rollback needs them: a down file
+/// that cannot be read does not stop `run`, and fails the rollback (and its plan) naming the
+/// file, before anything is undone; a down file edited after `from_dir` runs as edited; an
+/// invalid directive in a down file fails the rollback that would run it.
+pub async fn down_files_read_when_rolling_back(pool: &DatabasePool) {
+    let folder = folder_of(&three_tables());
+    let migrator = folder.migrator();
+    folder.remove("0003_create_gamma.down.sql");
+    std::fs::write(
+        folder.file("0002_create_beta.down.sql"),
+        b"DROP TABLE \xff;\n",
+    )
+    .unwrap();
+
+    let report = migrator.run(pool).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.migrations.len(), 3, "run needs no down file");
+
+    let unreadable = |error: MigrateError| {
+        let text = error.to_string();
+        assert!(
+            matches!(error, MigrateError::Resolve(ref e) if e.len() == 2),
+            "{text}"
+        );
+        assert!(
+            text.contains("cannot read `")
+                && text.contains("0003_create_gamma.down.sql`: ")
+                && text.contains("`0002_create_beta.down.sql` is not valid UTF-8"),
+            "{text}"
+        );
+    };
+    unreadable(migrator.rollback_to(pool, 0).await.unwrap_err());
+    let target = schema_runtime::migrator::RollbackTarget::To(0);
+    unreadable(migrator.plan_rollback(pool, target).await.unwrap_err());
+    assert_eq!(tables(pool).await, vec!["alpha", "beta", "gamma"]);
+    assert_eq!(recorded_versions(pool).await, vec![1, 2, 3]);
+
+    // Rolling back only the newest needs only its down file, as it is now.
+    folder.write(
+        "0003_create_gamma.down.sql",
+        "DROP TABLE gamma;\nCREATE TABLE gamma_was_here (id INTEGER PRIMARY KEY);\n",
+    );
+    let undone = migrator.rollback_steps(pool, 1).await.unwrap();
+    assert_eq!(undone.migrations[0].file, "0003_create_gamma.down.sql");
+    assert_eq!(tables(pool).await, vec!["alpha", "beta", "gamma_was_here"]);
+
+    folder.write(
+        "0002_create_beta.down.sql",
+        "-- schema:bogus\nDROP TABLE beta;\n",
+    );
+    let error = migrator.rollback_steps(pool, 1).await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("`0002_create_beta.down.sql`, line 1: unknown directive"),
+        "{error}"
+    );
+    assert_eq!(recorded_versions(pool).await, vec![1, 2]);
+
+    folder.write("0002_create_beta.down.sql", "DROP TABLE beta;\n");
+    migrator.rollback_to(pool, 0).await.unwrap();
+    assert_eq!(tables(pool).await, vec!["gamma_was_here"]);
+    assert!(recorded_versions(pool).await.is_empty());
+}
+
 /// A folder whose migrations are applied: reused by database-specific tests.
 pub fn folder(files: &[(&str, &str)]) -> Folder {
     Folder::new(files)
