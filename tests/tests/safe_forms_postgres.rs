@@ -73,6 +73,8 @@ struct Trip {
     pool: PgPool,
     migrator: Migrator,
     source: Schema,
+    /// The migrations folder: the migrator reads a down file when it rolls back.
+    _dir: tempfile::TempDir,
 }
 
 /// [`round_trip`] on the empty database at `url`.
@@ -123,6 +125,7 @@ async fn round_trip_on(url: &str, source: Declarations, target: Declarations, pg
         pool,
         migrator,
         source: s0,
+        _dir: dir,
     }
 }
 
