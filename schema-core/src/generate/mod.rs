@@ -9,7 +9,7 @@ pub use slug::slug;
 use crate::diff::{diff, Change};
 use crate::model::{RenameHints, Schema};
 use crate::plan::{plan_for, PlannedStep, Risk, RiskLevel, Step, Target};
-use crate::render::{render, step_risks, Direction, RenderContext, Unsupported};
+use crate::render::{render, render_described, Described, Direction, RenderContext, Unsupported};
 use serde::Serialize;
 use std::fmt;
 
@@ -120,13 +120,15 @@ pub fn generate_for(
     let changes = crate::plan::into_dependency_order(diff(from, to, hints));
     let planned = plan_for(from, to, &changes, target);
     let ctx = RenderContext::new(from, to).with_target(target);
-    let rollback = rollback_reports(&planned.down, to.dialect, &ctx);
-    let (up_sql, down_sql) = if changes.is_empty() {
-        (String::new(), String::new())
+    let (up_sql, down_sql, rollback) = if changes.is_empty() {
+        (String::new(), String::new(), Vec::new())
     } else {
+        let (down_sql, down_steps) =
+            render_described(&planned.down, to.dialect, &ctx, Direction::Down)?;
         (
             render(&planned.up, to.dialect, &ctx, Direction::Up)?,
-            render(&planned.down, to.dialect, &ctx, Direction::Down)?,
+            down_sql,
+            rollback_reports(&planned.down, down_steps, to.dialect),
         )
     };
     let new_tables: Vec<&str> = changes
@@ -167,10 +169,10 @@ pub fn generate_for(
 /// The down steps that need an acknowledgement, as the down file's comments judge them.
 fn rollback_reports(
     down: &[PlannedStep],
+    described: Vec<Described>,
     dialect: crate::Dialect,
-    ctx: &RenderContext,
 ) -> Vec<ChangeReport> {
-    step_risks(down, dialect, ctx, Direction::Down)
+    described
         .into_iter()
         .zip(down)
         .flat_map(|(d, s)| d.gates.into_iter().map(move |gate| (gate, s)))

@@ -36,7 +36,7 @@ mod sqlite;
 
 use crate::dialect::Dialect;
 use crate::diff::{diff, Change};
-use crate::model::{RenameHints, Schema};
+use crate::model::{RenameHints, Schema, Table};
 use crate::plan::target::timeout_literal;
 use crate::plan::{classify, PlannedStep, Risk, RiskContext, RiskLevel, Step, Target};
 use crate::types::quote_literal;
@@ -228,11 +228,7 @@ fn describe_in(step: &Step, risks: &RiskContext, direction: Direction) -> Descri
             to,
             value_renames,
         } => {
-            let mut a = Schema::empty(dialect);
-            a.tables.insert(from.name.clone(), from.clone());
-            let mut b = Schema::empty(dialect);
-            b.tables.insert(to.name.clone(), to.clone());
-            let changes = diff(&a, &b, &RenameHints::default());
+            let changes = rebuild_changes(from, to, dialect);
             let mut parts: Vec<String> = changes.iter().map(Change::summary).collect();
             parts.extend(value_renames.iter().map(|v| {
                 Change::RenameValues {
@@ -305,11 +301,31 @@ pub fn step_risks(
         .collect()
 }
 
+/// The changes a table rebuild makes, as [`diff`] states them.
+fn rebuild_changes(from: &Table, to: &Table, dialect: Dialect) -> Vec<Change> {
+    let mut a = Schema::empty(dialect);
+    a.tables.insert(from.name.clone(), from.clone());
+    let mut b = Schema::empty(dialect);
+    b.tables.insert(to.name.clone(), to.clone());
+    diff(&a, &b, &RenameHints::default())
+}
+
 /// In a down file, what a step deletes that was written after the up migration ran: the
 /// table or column the up migration added goes with its data.
 fn deleted_by_down(step: &Step) -> Vec<String> {
-    let dropped = |c: &Change| {
-        match c {
+    match step {
+        Step::Change(c) => dropped_with_its_data(c).into_iter().collect(),
+        Step::RebuildTable { from, to, .. } => rebuild_changes(from, to, Dialect::Sqlite)
+            .iter()
+            .filter_map(dropped_with_its_data)
+            .collect(),
+        Step::AlterEnum { .. } => Vec::new(),
+    }
+}
+
+/// What a down step's dropped table or column takes with it.
+fn dropped_with_its_data(change: &Change) -> Option<String> {
+    match change {
         Change::DropTable(t) => Some(format!(
             "table {} is dropped with every row written to it since the up migration created it",
             t.name
@@ -319,22 +335,6 @@ fn deleted_by_down(step: &Step) -> Vec<String> {
             column.name
         )),
         _ => None,
-    }
-    };
-    match step {
-        Step::Change(c) => dropped(c).into_iter().collect(),
-        Step::RebuildTable { from, to, .. } => {
-            let dialect = Dialect::Sqlite;
-            let mut a = Schema::empty(dialect);
-            a.tables.insert(from.name.clone(), from.clone());
-            let mut b = Schema::empty(dialect);
-            b.tables.insert(to.name.clone(), to.clone());
-            diff(&a, &b, &RenameHints::default())
-                .iter()
-                .filter_map(dropped)
-                .collect()
-        }
-        Step::AlterEnum { .. } => Vec::new(),
     }
 }
 
@@ -364,6 +364,17 @@ pub fn render(
     ctx: &RenderContext,
     direction: Direction,
 ) -> Result<String, Unsupported> {
+    render_described(steps, dialect, ctx, direction).map(|(sql, _)| sql)
+}
+
+/// [`render`], with what each step's comment says ([`step_risks`]), for callers that report
+/// the steps too.
+pub fn render_described(
+    steps: &[PlannedStep],
+    dialect: Dialect,
+    ctx: &RenderContext,
+    direction: Direction,
+) -> Result<(String, Vec<Described>), Unsupported> {
     let described = step_risks(steps, dialect, ctx, direction);
     let ctx = &ctx.for_steps(steps);
     let mut rendered = Vec::new();
@@ -426,7 +437,8 @@ pub fn render(
         out.push_str(&setting);
         out.push('\n');
     }
-    for (((s, sql), described), deleted) in steps.iter().zip(rendered).zip(described).zip(deleted) {
+    for (((s, sql), described), deleted) in steps.iter().zip(rendered).zip(&described).zip(deleted)
+    {
         let Described {
             summary,
             risk,
@@ -464,7 +476,7 @@ pub fn render(
             }
         }
     }
-    Ok(out)
+    Ok((out, described))
 }
 
 /// PostgreSQL: a statement needs its own transaction (a safe form), an enum value is added
