@@ -297,17 +297,36 @@ async fn server_replay(
     let created = shielded(admin.create(&name), signals, &mut interrupted).await;
     // A second signal during the create: no waiting for the drop either.
     let abandoned = created.is_none();
+    // Held from before the create until the drop (see `scratch`).
+    let mut claim = None;
     // `exists`: the database may exist, so the drop is attempted.
     let (result, exists) = match created {
         Some(Err(e)) => (Err(e), false),
         None => (Ok(Vec::new()), true),
-        Some(Ok(scratch_url)) => {
+        Some(Ok((scratch_url, held))) => {
+            claim = Some(held);
             let work = async {
+                // A session on the scratch database for the whole replay, also between the
+                // migrator's connections: what a sweep that cannot see the claim's lock (from
+                // another maintenance database, or an older verify) sees as "in use".
+                let keeper = scratch::Keeper::connect(&scratch_url).await.map_err(|e| {
+                    CliError::new(format!(
+                        "cannot connect to the scratch database: {}",
+                        redact(&e.to_string())
+                    ))
+                })?;
                 let pool = DatabasePool::connect(&scratch_url).await.map_err(|e| {
                     CliError::new(format!("cannot connect to the scratch database: {e}"))
-                })?;
-                let result = replay_on(migrator, &pool, target, snapshot).await;
-                pool.close().await;
+                });
+                let result = match pool {
+                    Ok(pool) => {
+                        let result = replay_on(migrator, &pool, target, snapshot).await;
+                        pool.close().await;
+                        result
+                    }
+                    Err(e) => Err(e),
+                };
+                keeper.close().await;
                 result
             };
             let result = if interrupted.is_some() {
@@ -330,32 +349,35 @@ async fn server_replay(
     if exists {
         let server = redact(admin.url());
         let by_hand = format!("drop it by hand: DROP DATABASE {name}");
-        let outcome = if abandoned {
-            Some(Err("a second signal stopped the wait".to_string()))
-        } else {
-            let drop = async {
-                match tokio::time::timeout(scratch::DROP_TIMEOUT, admin.drop_own(&name)).await {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(e)) => Err(e.to_string()),
-                    Err(_) => Err(format!(
-                        "no answer within {} s",
-                        scratch::DROP_TIMEOUT.as_secs()
-                    )),
+        let outcome = match claim.take() {
+            Some(claim) if !abandoned => {
+                let drop = async {
+                    match tokio::time::timeout(scratch::DROP_TIMEOUT, admin.drop_own(&name, claim))
+                        .await
+                    {
+                        Ok(Ok(())) => Ok(()),
+                        Ok(Err(e)) => Err(e.to_string()),
+                        Err(_) => Err(format!(
+                            "no answer within {} s",
+                            scratch::DROP_TIMEOUT.as_secs()
+                        )),
+                    }
+                };
+                // The first signal during the drop of a finished replay lets the drop finish
+                // (it is what the user wants done before the verify stops); the next one stops
+                // waiting.
+                let mut during_drop = interrupted;
+                let outcome = shielded(drop, signals, &mut during_drop).await;
+                if interrupted.is_none() {
+                    *stop = during_drop;
                 }
-            };
-            // The first signal during the drop of a finished replay lets the drop finish
-            // (it is what the user wants done before the verify stops); the next one stops
-            // waiting.
-            let mut during_drop = interrupted;
-            let outcome = shielded(drop, signals, &mut during_drop).await;
-            if interrupted.is_none() {
-                *stop = during_drop;
+                Some(outcome.unwrap_or_else(|| Err("a second signal stopped the wait".to_string())))
             }
-            Some(outcome.unwrap_or_else(|| Err("a second signal stopped the wait".to_string())))
+            _ => Some(Err("a second signal stopped the wait".to_string())),
         };
         if let Some(Err(why)) = outcome {
             drop_failure = Some(format!(
-                "the scratch database `{name}` on {server} was not dropped ({why}): {by_hand} (or a verify sweeps it once it is 6 hours old and nobody is connected to it)"
+                "the scratch database `{name}` on {server} was not dropped ({why}): {by_hand} (or a verify sweeps it once it is 6 hours old, no verify holds it and nobody is connected to it)"
             ));
         }
     }

@@ -3,13 +3,22 @@
 //!
 //! A verify killed outright (SIGKILL, a lost machine) leaves its database behind. The name
 //! carries its creation time by the server's clock (`cargo_schema_verify_<pid>_<server unix
-//! seconds>_<microseconds>`), and the next verify on the server drops the scratch databases that
-//! are older than [`LEFTOVER_AFTER`] by that same clock and that nobody is connected to: a
-//! replay that is still running (however long, whatever the clocks of the machines running
-//! the verifies say) is never touched.
+//! seconds>_<microseconds>`), and the next verify on the server sweeps the scratch databases
+//! that are older than [`LEFTOVER_AFTER`] by that same clock and that are not in use.
+//!
+//! In use means: a verify holds the database's lock ([`Claim`]: a PostgreSQL session-level
+//! advisory lock keyed by the name, or a MySQL `GET_LOCK` of the name, taken on a dedicated
+//! connection before the database is created and held until it is dropped), or somebody is
+//! connected to it (the replay keeps a session on it for as long as it runs, so a sweep through
+//! another maintenance database, where PostgreSQL's advisory locks are not seen, or by an older
+//! verify, leaves it alone too). A sweep drops only what it could lock, after checking again
+//! under the lock that nobody is connected: a replay that is still running (however long, between
+//! two connections or not, whatever the clocks of the machines running the verifies say) is
+//! never touched.
 
-use crate::db_url::{redact, with_database};
+use crate::db_url::{dialect_of_url, redact, with_database};
 use crate::error::CliError;
+use schema_core::Dialect;
 use schema_runtime::DatabasePool;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -72,10 +81,36 @@ impl Admin {
     }
 
     /// Drops the scratch databases that verifies stopped before they could drop them: older
-    /// than [`LEFTOVER_AFTER`] by the server's clock (`now`) and with nobody connected. Best
-    /// effort: a failure here must not stop this verify. Returns a note per database dropped.
+    /// than [`LEFTOVER_AFTER`] by the server's clock (`now`), not locked by a verify and with
+    /// nobody connected. Best effort: a failure here must not stop this verify. Returns a note
+    /// per database dropped.
     pub async fn sweep(&self, now: u64) -> Vec<String> {
-        let candidates = match &self.pool {
+        let Ok(names) = self.unconnected_scratch().await else {
+            return Vec::new();
+        };
+        let leftovers: Vec<String> = names.into_iter().filter(|n| is_leftover(n, now)).collect();
+        if leftovers.is_empty() {
+            return Vec::new();
+        }
+        // A connection of its own, closed at the end: whatever happens, no lock outlives it.
+        let Ok(mut conn) = Conn::open(&self.pool).await else {
+            return Vec::new();
+        };
+        let mut notes = Vec::new();
+        for name in leftovers {
+            if sweep_one(&mut conn, &name).await.unwrap_or(false) {
+                notes.push(format!(
+                    "dropped the scratch database `{name}`: created more than 6 hours ago (by the server's clock), no verify holds it and nobody is connected to it; a verify that did not drop it (killed, or its drop failed) left it behind"
+                ));
+            }
+        }
+        conn.close().await;
+        notes
+    }
+
+    /// The scratch databases nobody is connected to right now.
+    async fn unconnected_scratch(&self) -> Result<Vec<String>, sqlx::Error> {
+        match &self.pool {
             DatabasePool::Postgres(p) => {
                 sqlx::query_scalar::<_, String>(
                     "SELECT d.datname::text FROM pg_database d \
@@ -95,106 +130,62 @@ impl Admin {
                 .fetch_all(p)
                 .await
             }
-            _ => return Vec::new(),
-        };
-        let Ok(names) = candidates else {
-            return Vec::new();
-        };
-        let mut notes = Vec::new();
-        for name in names.into_iter().filter(|n| is_leftover(n, now)) {
-            if self.drop_leftover(&name).await.is_ok() {
-                notes.push(format!(
-                    "dropped the scratch database `{name}`: created more than 6 hours ago (by the server's clock) and nobody connected to it, left behind by a verify that did not drop it (killed, or its drop failed)"
-                ));
-            }
-        }
-        notes
-    }
-
-    /// A plain `DROP DATABASE`: on PostgreSQL it fails while anyone is connected (someone
-    /// connected after the sweep looked), and then the database is left alone; on MySQL it
-    /// gives up at once on a metadata lock somebody holds.
-    async fn drop_leftover(&self, name: &str) -> Result<(), sqlx::Error> {
-        match &self.pool {
-            DatabasePool::Postgres(p) => {
-                let mut conn = p.acquire().await?;
-                raw(&mut *conn, format!("DROP DATABASE IF EXISTS \"{name}\"")).await
-            }
-            DatabasePool::Mysql(p) => {
-                let mut conn = p.acquire().await?;
-                raw(
-                    &mut *conn,
-                    format!("SET SESSION lock_wait_timeout = {SWEEP_LOCK_WAIT}"),
-                )
-                .await?;
-                raw(&mut *conn, format!("DROP DATABASE IF EXISTS `{name}`")).await
-            }
             _ => Err(not_a_server()),
         }
     }
 
-    /// Creates the scratch database `name` (from [`scratch_name`]); returns its URL.
-    pub async fn create(&self, name: &str) -> Result<String, CliError> {
-        let create = match &self.pool {
-            DatabasePool::Mysql(_) => format!("CREATE DATABASE `{name}`"),
-            _ => format!("CREATE DATABASE \"{name}\""),
-        };
-        let created = match &self.pool {
-            DatabasePool::Postgres(p) => raw(p, create).await,
-            DatabasePool::Mysql(p) => raw(p, create).await,
-            _ => Err(not_a_server()),
-        };
-        if let Err(e) = created {
-            return Err(CliError::new(format!(
-                "cannot create a scratch database on {}: {e}",
+    /// Creates the scratch database `name` (from [`scratch_name`]) under its lock, taken first
+    /// on a connection of its own: returns its URL and the [`Claim`] that keeps sweeps away
+    /// until [`Admin::drop_own`] has dropped it.
+    pub async fn create(&self, name: &str) -> Result<(String, Claim), CliError> {
+        let failed = |why: String| {
+            CliError::new(format!(
+                "cannot create a scratch database on {}: {why}",
                 redact(&self.url)
             ))
-            .hint("verify needs a user that may CREATE DATABASE; or pass --no-replay"));
+        };
+        let mut conn = Conn::open(&self.pool)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        let created = async {
+            if !conn
+                .try_lock(name)
+                .await
+                .map_err(|e| failed(e.to_string()))?
+            {
+                return Err(failed(format!(
+                    "another session holds the lock of `{name}`"
+                )));
+            }
+            let create = match conn {
+                Conn::Mysql(_) => format!("CREATE DATABASE `{name}`"),
+                Conn::Postgres(_) => format!("CREATE DATABASE \"{name}\""),
+            };
+            conn.execute(create).await.map_err(|e| {
+                failed(e.to_string())
+                    .hint("verify needs a user that may CREATE DATABASE; or pass --no-replay")
+            })
         }
-        Ok(with_database(&self.url, name))
+        .await;
+        match created {
+            Ok(()) => Ok((with_database(&self.url, name), Claim { conn })),
+            Err(e) => {
+                conn.close().await;
+                Err(e)
+            }
+        }
     }
 
     /// Drops this verify's own scratch database `name`, ending the sessions still on it (a
     /// failed or interrupted migration's): PostgreSQL's `WITH (FORCE)` (13+; older servers
     /// get the plain statement), on MySQL `KILL` of the sessions whose database it is. A
     /// metadata lock is waited for [`DROP_TIMEOUT`] at most (the caller times the whole out).
-    pub async fn drop_own(&self, name: &str) -> Result<(), sqlx::Error> {
-        match &self.pool {
-            DatabasePool::Postgres(p) => {
-                let mut conn = p.acquire().await?;
-                match raw(
-                    &mut *conn,
-                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-                )
-                .await
-                {
-                    Ok(()) => Ok(()),
-                    Err(_) => raw(&mut *conn, format!("DROP DATABASE IF EXISTS \"{name}\"")).await,
-                }
-            }
-            DatabasePool::Mysql(p) => {
-                let mut conn = p.acquire().await?;
-                raw(
-                    &mut *conn,
-                    format!("SET SESSION lock_wait_timeout = {}", DROP_TIMEOUT.as_secs()),
-                )
-                .await?;
-                let sessions: Vec<i64> = sqlx::query_scalar(
-                    "SELECT CAST(id AS SIGNED) FROM information_schema.processlist \
-                     WHERE db = ? AND id <> CONNECTION_ID()",
-                )
-                .bind(name)
-                .fetch_all(&mut *conn)
-                .await
-                .unwrap_or_default();
-                for id in sessions {
-                    // Gone already, or not ours to end: the DROP says what is left.
-                    let _ = raw(&mut *conn, format!("KILL CONNECTION {id}")).await;
-                }
-                raw(&mut *conn, format!("DROP DATABASE IF EXISTS `{name}`")).await
-            }
-            _ => Err(not_a_server()),
-        }
+    /// The claim is let go once the drop is done, or failed (a later sweep may then take it).
+    pub async fn drop_own(&self, name: &str, claim: Claim) -> Result<(), sqlx::Error> {
+        let Claim { mut conn } = claim;
+        let dropped = conn.drop_forced(name).await;
+        conn.close().await;
+        dropped
     }
 
     pub async fn close(self) {
@@ -234,14 +225,204 @@ fn created_at(name: &str) -> Option<u64> {
     secs.parse().ok()
 }
 
-async fn raw<'e, E>(executor: E, sql: String) -> Result<(), sqlx::Error>
-where
-    E: sqlx::Executor<'e>,
-{
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(executor)
-        .await
-        .map(|_| ())
+/// What keeps a verify's scratch database from being swept: the connection that holds its
+/// lock, from before the `CREATE DATABASE` until [`Admin::drop_own`]. Dropping the value
+/// closes the connection, and the server lets the lock go with it.
+pub struct Claim {
+    conn: Conn,
+}
+
+/// A session on a scratch database, held for as long as its replay runs (see the module
+/// comment); a plain connection, so no pool closes it while it is idle.
+pub struct Keeper(Conn);
+
+impl Keeper {
+    pub async fn connect(scratch_url: &str) -> Result<Keeper, sqlx::Error> {
+        use sqlx::Connection;
+        let conn = match dialect_of_url(scratch_url) {
+            Some(Dialect::Postgres) => {
+                Conn::Postgres(sqlx::PgConnection::connect(scratch_url).await?)
+            }
+            Some(Dialect::Mysql) => Conn::Mysql(sqlx::MySqlConnection::connect(scratch_url).await?),
+            _ => return Err(not_a_server()),
+        };
+        Ok(Keeper(conn))
+    }
+
+    pub async fn close(self) {
+        self.0.close().await;
+    }
+}
+
+/// A connection of its own to the maintenance database: the locks it takes are its own, and
+/// it never goes back to the pool.
+enum Conn {
+    Postgres(sqlx::PgConnection),
+    Mysql(sqlx::MySqlConnection),
+}
+
+impl Conn {
+    async fn open(pool: &DatabasePool) -> Result<Conn, sqlx::Error> {
+        match pool {
+            DatabasePool::Postgres(p) => Ok(Conn::Postgres(p.acquire().await?.detach())),
+            DatabasePool::Mysql(p) => Ok(Conn::Mysql(p.acquire().await?.detach())),
+            _ => Err(not_a_server()),
+        }
+    }
+
+    async fn execute(&mut self, sql: String) -> Result<(), sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql);
+        match self {
+            Conn::Postgres(c) => sqlx::raw_sql(sql).execute(c).await.map(|_| ()),
+            Conn::Mysql(c) => sqlx::raw_sql(sql).execute(c).await.map(|_| ()),
+        }
+    }
+
+    /// Takes the lock of the scratch database `name` if nobody holds it, without waiting.
+    async fn try_lock(&mut self, name: &str) -> Result<bool, sqlx::Error> {
+        match self {
+            Conn::Postgres(c) => {
+                sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                    .bind(lock_key(name))
+                    .fetch_one(c)
+                    .await
+            }
+            Conn::Mysql(c) => {
+                let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
+                    .bind(name)
+                    .fetch_one(c)
+                    .await?;
+                Ok(got == Some(1))
+            }
+        }
+    }
+
+    async fn unlock(&mut self, name: &str) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::Postgres(c) => sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(lock_key(name))
+                .execute(c)
+                .await
+                .map(|_| ()),
+            Conn::Mysql(c) => sqlx::query("SELECT RELEASE_LOCK(?)")
+                .bind(name)
+                .execute(c)
+                .await
+                .map(|_| ()),
+        }
+    }
+
+    /// How many sessions are connected to the database `name` (this one never is).
+    async fn sessions_on(&mut self, name: &str) -> Result<i64, sqlx::Error> {
+        match self {
+            Conn::Postgres(c) => {
+                sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = $1")
+                    .bind(name)
+                    .fetch_one(c)
+                    .await
+            }
+            Conn::Mysql(c) => sqlx::query_scalar(
+                "SELECT CAST(count(*) AS SIGNED) FROM information_schema.processlist WHERE db = ?",
+            )
+            .bind(name)
+            .fetch_one(c)
+            .await,
+        }
+    }
+
+    /// A plain `DROP DATABASE`: on PostgreSQL it fails while anyone is connected (someone
+    /// connected after the sweep looked), and then the database is left alone; on MySQL it
+    /// gives up at once on a metadata lock somebody holds.
+    async fn drop_leftover(&mut self, name: &str) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::Postgres(_) => {
+                self.execute(format!("DROP DATABASE IF EXISTS \"{name}\""))
+                    .await
+            }
+            Conn::Mysql(_) => {
+                self.execute(format!("SET SESSION lock_wait_timeout = {SWEEP_LOCK_WAIT}"))
+                    .await?;
+                self.execute(format!("DROP DATABASE IF EXISTS `{name}`"))
+                    .await
+            }
+        }
+    }
+
+    /// See [`Admin::drop_own`].
+    async fn drop_forced(&mut self, name: &str) -> Result<(), sqlx::Error> {
+        match self {
+            Conn::Postgres(_) => {
+                let forced = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                match self.execute(forced).await {
+                    Ok(()) => Ok(()),
+                    Err(_) => {
+                        self.execute(format!("DROP DATABASE IF EXISTS \"{name}\""))
+                            .await
+                    }
+                }
+            }
+            Conn::Mysql(c) => {
+                let sessions: Vec<i64> = sqlx::query_scalar(
+                    "SELECT CAST(id AS SIGNED) FROM information_schema.processlist \
+                     WHERE db = ? AND id <> CONNECTION_ID()",
+                )
+                .bind(name)
+                .fetch_all(&mut *c)
+                .await
+                .unwrap_or_default();
+                self.execute(format!(
+                    "SET SESSION lock_wait_timeout = {}",
+                    DROP_TIMEOUT.as_secs()
+                ))
+                .await?;
+                for id in sessions {
+                    // Gone already, or not ours to end: the DROP says what is left.
+                    let _ = self.execute(format!("KILL CONNECTION {id}")).await;
+                }
+                self.execute(format!("DROP DATABASE IF EXISTS `{name}`"))
+                    .await
+            }
+        }
+    }
+
+    async fn close(self) {
+        use sqlx::Connection;
+        let _ = match self {
+            Conn::Postgres(c) => c.close().await,
+            Conn::Mysql(c) => c.close().await,
+        };
+    }
+}
+
+/// Drops the leftover `name` if its lock can be taken and, under the lock, still nobody is
+/// connected to it; the lock is let go afterwards. `Ok(true)`: dropped.
+async fn sweep_one(conn: &mut Conn, name: &str) -> Result<bool, sqlx::Error> {
+    if !conn.try_lock(name).await? {
+        return Ok(false);
+    }
+    let dropped = match conn.sessions_on(name).await {
+        Ok(0) => conn.drop_leftover(name).await.map(|()| true),
+        Ok(_) => Ok(false),
+        Err(e) => Err(e),
+    };
+    let unlocked = conn.unlock(name).await;
+    let dropped = dropped?;
+    unlocked?;
+    Ok(dropped)
+}
+
+/// The PostgreSQL advisory-lock key of the scratch database `name`: FNV-1a of the name (64
+/// bits; a collision only makes a sweep leave a leftover for later). PostgreSQL scopes
+/// advisory locks to the database a session is connected to: the lock is taken on the
+/// maintenance database of the URL, and what a sweep through another one cannot see is the
+/// session the replay keeps on the scratch database.
+pub fn lock_key(name: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in b"cargo_schema_verify lock: ".iter().chain(name.as_bytes()) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash as i64
 }
 
 fn not_a_server() -> sqlx::Error {

@@ -431,6 +431,50 @@ impl Server {
         })
     }
 
+    /// The lock a live verify holds on its scratch database `name` (taken on the test's own
+    /// database, the maintenance database the verify under test connects to), held until the
+    /// value is dropped. `None` when somebody else holds it.
+    fn hold_lock(&self, name: &str) -> Option<Box<dyn std::any::Any>> {
+        use sqlx::Connection;
+        self.runtime.block_on(async {
+            let held: Option<Box<dyn std::any::Any>> = match self.kind {
+                Kind::Postgres => {
+                    let mut conn = sqlx::PgConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                        .bind(cargo_schema::scratch::lock_key(name))
+                        .fetch_one(&mut conn)
+                        .await
+                        .expect("lock");
+                    got.then(|| Box::new(conn) as Box<dyn std::any::Any>)
+                }
+                Kind::Mysql => {
+                    let mut conn = sqlx::MySqlConnection::connect(&self.url)
+                        .await
+                        .expect("connect");
+                    let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, 0)")
+                        .bind(name)
+                        .fetch_one(&mut conn)
+                        .await
+                        .expect("lock");
+                    (got == Some(1)).then(|| Box::new(conn) as Box<dyn std::any::Any>)
+                }
+            };
+            held
+        })
+    }
+
+    /// Creates the database `name` the way a verify does: under its lock, so no sweep can take
+    /// it before the test holds what it needs on it. Returns the lock (dropping it lets go).
+    fn create_claimed(&self, name: &str) -> Box<dyn std::any::Any> {
+        let lock = self
+            .hold_lock(name)
+            .unwrap_or_else(|| panic!("nobody else locks the fresh name {name}"));
+        self.execute(&format!("CREATE DATABASE {}", self.quote(name)));
+        lock
+    }
+
     /// A session on the database `name`, open until the value is dropped.
     fn hold_session(&self, name: &str) -> Box<dyn std::any::Any> {
         use sqlx::Connection;
@@ -486,11 +530,13 @@ impl Drop for Cleanup<'_> {
 }
 
 /// A verify stopped by SIGTERM (what CI runners send on a timeout) or SIGINT (Ctrl-C) in the
-/// middle of a slow migration drops its scratch database and exits 2 at once. Before creating its own, a verify
-/// sweeps the scratch databases older than six hours by the server's clock that nobody is
-/// connected to; it leaves younger ones and old ones with a live session alone (a replay that
-/// still runs). Other verify tests running at the same time sweep too, so the test checks
-/// what is left, not who dropped it.
+/// middle of a slow migration drops its scratch database and exits 2 at once. Before creating
+/// its own, a verify sweeps the scratch databases older than six hours by the server's clock
+/// that no verify holds and nobody is connected to; it leaves younger ones, old ones whose lock
+/// is held (a replay between two connections) and old ones with a live session alone. Other
+/// verify tests running at the same time sweep too, so the test checks what is left, not who
+/// dropped it, and plants what must be kept the way a verify makes its own: under the lock,
+/// taken before the `CREATE DATABASE`, so no sweep can take it first.
 fn scratch_database_dropped_on_signal_and_old_leftovers_swept(
     server: &Server,
     fixture: &crate::support::Fixture,
@@ -504,17 +550,23 @@ fn scratch_database_dropped_on_signal_and_old_leftovers_swept(
     let tag = std::process::id() % 1_000_000;
     let old = format!("cargo_schema_verify_1_{}_{tag:06}", now - 7 * 3600);
     let busy = format!("cargo_schema_verify_2_{}_{tag:06}", now - 7 * 3600);
+    let locked = format!("cargo_schema_verify_3_{}_{tag:06}", now - 7 * 3600);
     let young = format!("cargo_schema_verify_1_{}_{tag:06}", now - 60);
     let mut cleanup = Cleanup {
         server,
-        databases: vec![old.clone(), busy.clone(), young.clone()],
+        databases: vec![old.clone(), busy.clone(), locked.clone(), young.clone()],
         child: None,
         child_pid: None,
     };
-    for name in [&old, &busy, &young] {
+    for name in [&old, &young] {
         server.execute(&format!("CREATE DATABASE {}", server.quote(name)));
     }
+    // Old, with a session on it and nobody holding its lock.
+    let planting = server.create_claimed(&busy);
     let session = server.hold_session(&busy);
+    drop(planting);
+    // Old, nobody connected, its lock held all along.
+    let lock = server.create_claimed(&locked);
 
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-schema"))
         .args(["schema", "verify", "--dialect", dialect, "--database-url"])
@@ -548,13 +600,21 @@ fn scratch_database_dropped_on_signal_and_old_leftovers_swept(
     assert_eq!(server.scratch_of(pid).len(), 1, "one scratch database");
     // The verify swept before it created its scratch database (it, or another verify).
     assert_eq!(
-        server.existing(&[&old, &busy, &young]),
+        server.existing(&[&old, &busy, &locked, &young]),
         {
-            let mut kept = vec![busy.clone(), young.clone()];
+            let mut kept = vec![busy.clone(), locked.clone(), young.clone()];
             kept.sort();
             kept
         },
-        "the old leftover is swept; the young one and the old one with a session are kept"
+        "the old leftover is swept; the young one, the old one with a session and the old one \
+         whose lock is held are kept"
+    );
+    // The verify holds its own scratch database's lock.
+    let own = server.scratch_of(pid);
+    assert!(
+        server.hold_lock(&own[0]).is_none(),
+        "the verify holds {}",
+        own[0]
     );
 
     let killed = std::process::Command::new("kill")
@@ -583,11 +643,14 @@ fn scratch_database_dropped_on_signal_and_old_leftovers_swept(
         "the scratch database is dropped"
     );
     assert!(
-        !stderr.contains(&format!("`{busy}`")) && !stderr.contains(&format!("`{young}`")),
+        [&busy, &locked, &young]
+            .iter()
+            .all(|name| !stderr.contains(&format!("`{name}`"))),
         "{stderr}"
     );
-    assert_eq!(server.existing(&[&busy]).len(), 1, "still there");
+    assert_eq!(server.existing(&[&busy, &locked]).len(), 2, "still there");
     drop(session);
+    drop(lock);
 }
 
 #[test]
