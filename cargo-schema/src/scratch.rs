@@ -9,12 +9,12 @@
 //! In use means: a verify holds the database's lock ([`Claim`]: a PostgreSQL session-level
 //! advisory lock keyed by the name, or a MySQL `GET_LOCK` of the name, taken on a dedicated
 //! connection before the database is created and held until it is dropped), or somebody is
-//! connected to it (the replay keeps a session on it for as long as it runs, so a sweep through
-//! another maintenance database, where PostgreSQL's advisory locks are not seen, or by an older
-//! verify, leaves it alone too). A sweep drops only what it could lock, after checking again
-//! under the lock that nobody is connected: a replay that is still running (however long, between
-//! two connections or not, whatever the clocks of the machines running the verifies say) is
-//! never touched.
+//! connected to it (the replay also keeps a session on it for as long as it runs, which a
+//! verify of an older version sees). A sweep drops only what it could lock, after checking
+//! under the lock that no other session holds it (on PostgreSQL through any maintenance
+//! database: `pg_locks`) and that nobody is connected: a replay that is still running
+//! (however long, between two connections or not, whatever the clocks of the machines running
+//! the verifies say) is never touched.
 
 use crate::db_url::{dialect_of_url, redact, with_database};
 use crate::error::CliError;
@@ -312,6 +312,29 @@ impl Conn {
         }
     }
 
+    /// Whether another session holds the lock of the scratch database `name`. On PostgreSQL
+    /// in any database: an advisory lock taken through another maintenance database does not
+    /// conflict with this session's, but `pg_locks` shows it (key split as PostgreSQL files a
+    /// bigint key: high half in `classid`, low half in `objid`, `objsubid` 1).
+    async fn locked_elsewhere(&mut self, name: &str) -> Result<bool, sqlx::Error> {
+        match self {
+            Conn::Postgres(c) => {
+                sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks \
+                     WHERE locktype = 'advisory' AND objsubid = 1 AND granted \
+                     AND classid::bigint = (($1::bigint >> 32) & 4294967295) \
+                     AND objid::bigint = ($1::bigint & 4294967295) \
+                     AND pid <> pg_backend_pid())",
+                )
+                .bind(lock_key(name))
+                .fetch_one(c)
+                .await
+            }
+            // `GET_LOCK` names are server-wide: this session holds it, nobody else does.
+            Conn::Mysql(_) => Ok(false),
+        }
+    }
+
     /// How many sessions are connected to the database `name` (this one never is).
     async fn sessions_on(&mut self, name: &str) -> Result<i64, sqlx::Error> {
         match self {
@@ -394,15 +417,23 @@ impl Conn {
     }
 }
 
-/// Drops the leftover `name` if its lock can be taken and, under the lock, still nobody is
-/// connected to it; the lock is let go afterwards. `Ok(true)`: dropped.
+/// Drops the leftover `name` if its lock can be taken and, under the lock, nobody else holds
+/// it (in another database) and still nobody is connected to it; the lock is let go
+/// afterwards. `Ok(true)`: dropped. A verify takes the lock of a name before the database
+/// exists and lets it go after it is dropped, so a database nobody holds now is nobody's.
 async fn sweep_one(conn: &mut Conn, name: &str) -> Result<bool, sqlx::Error> {
     if !conn.try_lock(name).await? {
         return Ok(false);
     }
-    let dropped = match conn.sessions_on(name).await {
-        Ok(0) => conn.drop_leftover(name).await.map(|()| true),
-        Ok(_) => Ok(false),
+    let free = async {
+        Ok::<_, sqlx::Error>(
+            !conn.locked_elsewhere(name).await? && conn.sessions_on(name).await? == 0,
+        )
+    }
+    .await;
+    let dropped = match free {
+        Ok(true) => conn.drop_leftover(name).await.map(|()| true),
+        Ok(false) => Ok(false),
         Err(e) => Err(e),
     };
     let unlocked = conn.unlock(name).await;
@@ -414,8 +445,8 @@ async fn sweep_one(conn: &mut Conn, name: &str) -> Result<bool, sqlx::Error> {
 /// The PostgreSQL advisory-lock key of the scratch database `name`: FNV-1a of the name (64
 /// bits; a collision only makes a sweep leave a leftover for later). PostgreSQL scopes
 /// advisory locks to the database a session is connected to: the lock is taken on the
-/// maintenance database of the URL, and what a sweep through another one cannot see is the
-/// session the replay keeps on the scratch database.
+/// maintenance database of the URL, and a sweep through another one looks for it in
+/// `pg_locks`. (On MySQL the lock is `GET_LOCK` of the name itself, server-wide.)
 pub fn lock_key(name: &str) -> i64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in b"cargo_schema_verify lock: ".iter().chain(name.as_bytes()) {

@@ -222,7 +222,7 @@ fn mysql_migrate_and_rollback() {
         sqlx::query_scalar(
             "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE ?",
         )
-        .bind(format!("cargo_schema_verify_{}_%", run.pid))
+        .bind(format!("cargo\\_schema\\_verify\\_{}\\_%", run.pid))
         .fetch_one(&mut conn)
         .await
         .expect("query")

@@ -277,7 +277,7 @@ fn postgres_replay_on_a_scratch_database() {
         use sqlx::Connection;
         let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
         sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE $1")
-            .bind(format!("cargo_schema_verify_{}_%", run.pid))
+            .bind(format!("cargo\\_schema\\_verify\\_{}\\_%", run.pid))
             .fetch_all(&mut conn)
             .await
             .expect("query")
@@ -285,7 +285,7 @@ fn postgres_replay_on_a_scratch_database() {
     assert_eq!(
         leftovers,
         Vec::<String>::new(),
-        "the scratch database is dropped"
+        "the scratch database is dropped\n{run}"
     );
 
     // A migration that fails on the server: reported, and the scratch database still dropped.
@@ -303,7 +303,7 @@ fn postgres_replay_on_a_scratch_database() {
         use sqlx::Connection;
         let mut conn = sqlx::PgConnection::connect(&db.url).await.expect("connect");
         sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE $1")
-            .bind(format!("cargo_schema_verify_{}_%", run.pid))
+            .bind(format!("cargo\\_schema\\_verify\\_{}\\_%", run.pid))
             .fetch_one(&mut conn)
             .await
             .expect("query")
