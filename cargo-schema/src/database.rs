@@ -3,7 +3,7 @@
 //! exit status. The commands never run SQL themselves: the runtime library does.
 
 use crate::cli::PackageArgs;
-use crate::db_url::{dialect_of_url, redact};
+use crate::db_url::{dialect_of_url, redact_url};
 use crate::error::CliError;
 use crate::exit_code;
 use crate::output::{display_path, Output};
@@ -25,8 +25,12 @@ pub fn open(url: Option<&str>, packages: &PackageArgs) -> Result<Session, CliErr
             .hint("pass `--database-url postgres://...` (or sqlite:path, mysql://...), or set DATABASE_URL")
     })?;
     let dialect = dialect_of_url(url).ok_or_else(|| {
-        CliError::new(format!("`{}` is not a database URL", redact(url)))
+        CliError::new(format!("`{}` is not a database URL", redact_url(url)))
             .hint("use postgres://user@host/db, sqlite:path/to/file.db or mysql://user@host/db")
+    })?;
+    crate::db_url::check_url(url).map_err(|problem| {
+        CliError::new(format!("--database-url: {problem}"))
+            .hint("fix --database-url / DATABASE_URL")
     })?;
     let mut candidates = Vec::new();
     for package in package::select(packages)? {

@@ -57,6 +57,9 @@ pub fn main_impl() -> i32 {
         }
     };
     let mut out = output::Output::new(&args.output);
+    for url in commands::database_urls(&args) {
+        out.hide_secrets_of(&url);
+    }
     let code = match commands::run(&args, &mut out) {
         Ok(code) => code,
         Err(error) => {

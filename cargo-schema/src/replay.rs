@@ -5,7 +5,7 @@
 //! on the `--database-url` server and dropped afterwards, also when the replay fails or is
 //! interrupted (Ctrl-C, SIGTERM).
 
-use crate::db_url::{dialect_of_url, redact};
+use crate::db_url::{check_url, dialect_of_url, redact_url, Secrets};
 use crate::error::CliError;
 use crate::package::SchemaTarget;
 use crate::problem::Problem;
@@ -34,7 +34,7 @@ impl Replay {
     pub fn describe(&self) -> String {
         match self {
             Replay::SqliteMemory => "an in-memory SQLite database".to_string(),
-            Replay::Server { url } => format!("a scratch database on {}", redact(url)),
+            Replay::Server { url } => format!("a scratch database on {}", redact_url(url)),
         }
     }
 }
@@ -56,7 +56,7 @@ pub fn plan(
         )));
     };
     let url_dialect = dialect_of_url(url).ok_or_else(|| {
-        CliError::new(format!("`{}` is not a database URL", redact(url)))
+        CliError::new(format!("`{}` is not a database URL", redact_url(url)))
             .hint("use postgres://user@host/db, mysql://user@host/db or sqlite:path")
     })?;
     if url_dialect != target.dialect && !dialect_chosen {
@@ -72,6 +72,11 @@ pub fn plan(
         ))
         .hint("pick the matching target with `--dialect`"));
     }
+    // Said here, before anything is printed about the replay: the URL is not shown.
+    check_url(url).map_err(|problem| {
+        CliError::new(format!("--database-url: {problem}"))
+            .hint("or pass --no-replay to skip the replay")
+    })?;
     Ok(ReplayPlan::Run(Replay::Server {
         url: url.to_string(),
     }))
@@ -312,7 +317,7 @@ async fn server_replay(
                 let keeper = scratch::Keeper::connect(&scratch_url).await.map_err(|e| {
                     CliError::new(format!(
                         "cannot connect to the scratch database: {}",
-                        redact(&e.to_string())
+                        Secrets::of(&scratch_url).redact(&e.to_string())
                     ))
                 })?;
                 let pool = DatabasePool::connect(&scratch_url).await.map_err(|e| {
@@ -347,7 +352,7 @@ async fn server_replay(
 
     let mut drop_failure = None;
     if exists {
-        let server = redact(admin.url());
+        let server = redact_url(admin.url());
         let by_hand = format!("drop it by hand: DROP DATABASE {name}");
         let outcome = match claim.take() {
             Some(claim) if !abandoned => {

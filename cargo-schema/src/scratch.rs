@@ -16,7 +16,7 @@
 //! (however long, between two connections or not, whatever the clocks of the machines running
 //! the verifies say) is never touched.
 
-use crate::db_url::{dialect_of_url, redact, with_database};
+use crate::db_url::{dialect_of_url, redact_url, with_database};
 use crate::error::CliError;
 use schema_core::Dialect;
 use schema_runtime::DatabasePool;
@@ -25,9 +25,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 const PREFIX: &str = "cargo_schema_verify_";
 /// A scratch database this old (by the server's clock) with no session on it is a leftover.
 const LEFTOVER_AFTER: Duration = Duration::from_secs(6 * 3600);
-/// How long dropping this verify's own scratch database may take (a lock it waits for, a
-/// server that does not answer) before verify gives up and says so.
-pub const DROP_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long dropping this verify's own scratch database may take before verify gives up and
+/// says so (a server that does not answer). Generous: PostgreSQL's `DROP DATABASE` waits for a
+/// checkpoint, which takes more than ten seconds on a server busy with other databases.
+pub const DROP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long that drop may wait for a MySQL metadata lock somebody holds (seconds).
+const DROP_LOCK_WAIT: u64 = 10;
 /// How long a sweep's `DROP DATABASE` may wait for a MySQL metadata lock (seconds).
 const SWEEP_LOCK_WAIT: u32 = 1;
 
@@ -50,7 +53,7 @@ impl Admin {
         })
     }
 
-    /// The maintenance database's URL (with its password: [`redact`] it for messages).
+    /// The maintenance database's URL (with its password: [`redact_url`] it for messages).
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -74,7 +77,7 @@ impl Admin {
         let now = now.map_err(|e| {
             CliError::new(format!(
                 "cannot read the clock of {}: {e}",
-                redact(&self.url)
+                redact_url(&self.url)
             ))
         })?;
         Ok(u64::try_from(now).unwrap_or(0))
@@ -141,7 +144,7 @@ impl Admin {
         let failed = |why: String| {
             CliError::new(format!(
                 "cannot create a scratch database on {}: {why}",
-                redact(&self.url)
+                redact_url(&self.url)
             ))
         };
         let mut conn = Conn::open(&self.pool)
@@ -179,7 +182,7 @@ impl Admin {
     /// Drops this verify's own scratch database `name`, ending the sessions still on it (a
     /// failed or interrupted migration's): PostgreSQL's `WITH (FORCE)` (13+; older servers
     /// get the plain statement), on MySQL `KILL` of the sessions whose database it is. A
-    /// metadata lock is waited for [`DROP_TIMEOUT`] at most (the caller times the whole out).
+    /// metadata lock is waited for 10 s at most (the caller times the whole out, [`DROP_TIMEOUT`]).
     /// The claim is let go once the drop is done, or failed (a later sweep may then take it).
     pub async fn drop_own(&self, name: &str, claim: Claim) -> Result<(), sqlx::Error> {
         let Claim { mut conn } = claim;
@@ -393,11 +396,8 @@ impl Conn {
                 .fetch_all(&mut *c)
                 .await
                 .unwrap_or_default();
-                self.execute(format!(
-                    "SET SESSION lock_wait_timeout = {}",
-                    DROP_TIMEOUT.as_secs()
-                ))
-                .await?;
+                self.execute(format!("SET SESSION lock_wait_timeout = {DROP_LOCK_WAIT}"))
+                    .await?;
                 for id in sessions {
                     // Gone already, or not ours to end: the DROP says what is left.
                     let _ = self.execute(format!("KILL CONNECTION {id}")).await;

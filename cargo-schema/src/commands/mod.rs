@@ -22,3 +22,21 @@ pub fn run(args: &SchemaArgs, out: &mut Output) -> Result<i32, CliError> {
         Command::Status(a) => status::exec(a, &args.packages, out),
     }
 }
+
+/// The database URLs this run was given (`--database-url`, `DATABASE_URL`): what the output
+/// keeps out of everything it prints.
+pub fn database_urls(args: &SchemaArgs) -> Vec<String> {
+    let given = match &args.command {
+        Command::Verify(a) => a.database.database_url.as_deref(),
+        Command::Migrate(a) => a.database.database_url.as_deref(),
+        Command::Rollback(a) => a.database.database_url.as_deref(),
+        Command::Status(a) => a.database.database_url.as_deref(),
+        Command::Generate(_) | Command::New(_) => None,
+    };
+    let from_env = std::env::var("DATABASE_URL").ok();
+    given
+        .map(str::to_string)
+        .into_iter()
+        .chain(from_env)
+        .collect()
+}

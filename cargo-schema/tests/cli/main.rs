@@ -11,4 +11,5 @@ mod help;
 mod new;
 mod output;
 mod safety;
+mod secrets;
 mod verify;

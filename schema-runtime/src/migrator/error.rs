@@ -1,6 +1,6 @@
 //! What can go wrong when applying migrations, with what to do about it.
 
-use super::redact::redact;
+use super::redact::{redact, UrlProblem};
 use super::report::Problem;
 use schema_core::migrations::ResolveError;
 use std::fmt;
@@ -13,6 +13,8 @@ pub enum MigrateError {
     /// The migrations folder has problems (only from [`Migrator::from_dir`](super::Migrator::from_dir),
     /// or from a rollback of its migrations, which reads their down files then).
     Resolve(Vec<ResolveError>),
+    /// The URL cannot be read as it is meant (the problem never quotes it).
+    InvalidUrl(UrlProblem),
     /// The URL's scheme is not one this build supports.
     UnsupportedUrl {
         url: String,
@@ -103,6 +105,7 @@ impl MigrateError {
                 }
                 Ok(())
             }
+            MigrateError::InvalidUrl(problem) => write!(f, "{problem}"),
             MigrateError::UnsupportedUrl { url } => write!(
                 f,
                 "unsupported database URL `{url}`: use postgres://, postgresql://, sqlite:, mysql:// or mariadb:// (and enable the matching schema-runtime feature)"

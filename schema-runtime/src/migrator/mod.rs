@@ -44,12 +44,12 @@ pub use options::{
 };
 #[cfg(feature = "_db")]
 pub use pool::{DatabasePool, MigrationPool};
-pub use redact::redact;
+pub use redact::{check_url, redact, redact_url, Secrets, UrlProblem};
 pub use report::{
     Applied, AppliedMigration, Direction, MigrationState, MigrationStatus, Plan, PlannedMigration,
     Problem, Report, StatusReport,
 };
-pub use url::with_database;
+pub use url::{dialect_of_url, with_database};
 
 #[cfg(feature = "_db")]
 use run::Goal;

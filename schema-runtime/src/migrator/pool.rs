@@ -1,6 +1,6 @@
 //! The pools a migrator runs on, and connecting from a URL (for the CLI).
 
-use super::redact::redact;
+use super::redact::{check_url, redact_url, Secrets};
 use super::MigrateError;
 use schema_core::Dialect;
 
@@ -19,11 +19,15 @@ pub enum DatabasePool {
 
 impl DatabasePool {
     /// Connects from a URL: `postgres://`, `postgresql://`, `sqlite:` (the file is created if
-    /// missing), `mysql://` or `mariadb://`. Errors never show the URL's password.
+    /// missing), `mysql://` or `mariadb://`. Errors never show the URL's password; a URL the driver
+    /// would misread (an unencoded `/`, `#` or `?` in the password, no `//`) is refused with
+    /// [`MigrateError::InvalidUrl`], which shows none of it.
     pub async fn connect(url: &str) -> Result<DatabasePool, MigrateError> {
+        check_url(url).map_err(MigrateError::InvalidUrl)?;
+        let secrets = Secrets::of(url);
         let connect_error = |error: sqlx::Error| MigrateError::Connect {
-            url: redact(url),
-            message: redact(&error.to_string()),
+            url: redact_url(url),
+            message: secrets.redact(&error.to_string()),
         };
         let scheme = url.split(':').next().unwrap_or("").to_ascii_lowercase();
         match scheme.as_str() {
@@ -55,7 +59,9 @@ impl DatabasePool {
                     .map_err(connect_error)?;
                 Ok(DatabasePool::Mysql(pool))
             }
-            _ => Err(MigrateError::UnsupportedUrl { url: redact(url) }),
+            _ => Err(MigrateError::UnsupportedUrl {
+                url: redact_url(url),
+            }),
         }
     }
 

@@ -1,5 +1,20 @@
-//! Another database on the same server: the URL surgery the CLI's scratch databases and the
-//! test suite's throwaway databases both need.
+//! Database URLs: the dialect a scheme names, and another database on the same server (the URL
+//! surgery the CLI's scratch databases and the test suite's throwaway databases both need).
+//! What of a URL may be printed is `redact`'s.
+
+use schema_core::Dialect;
+
+/// The dialect of a URL's scheme: `postgres:`/`postgresql:`, `sqlite:`, `mysql:`/`mariadb:`
+/// (in any case); `None` for any other.
+pub fn dialect_of_url(url: &str) -> Option<Dialect> {
+    let scheme = url.split(':').next()?.to_ascii_lowercase();
+    match scheme.as_str() {
+        "postgres" | "postgresql" => Some(Dialect::Postgres),
+        "sqlite" => Some(Dialect::Sqlite),
+        "mysql" | "mariadb" => Some(Dialect::Mysql),
+        _ => None,
+    }
+}
 
 /// `url` with its database replaced by `database`: `scheme://user:password@host:port/old?params`
 /// becomes `scheme://user:password@host:port/database?params`. Everything before the path
@@ -24,7 +39,16 @@ pub fn with_database(url: &str, database: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::with_database;
+    use super::*;
+
+    #[test]
+    fn url_schemes_name_dialects() {
+        assert_eq!(dialect_of_url("postgresql://h/db"), Some(Dialect::Postgres));
+        assert_eq!(dialect_of_url("POSTGRES://h/db"), Some(Dialect::Postgres));
+        assert_eq!(dialect_of_url("sqlite::memory:"), Some(Dialect::Sqlite));
+        assert_eq!(dialect_of_url("mariadb://h/db"), Some(Dialect::Mysql));
+        assert_eq!(dialect_of_url("oracle://h"), None);
+    }
 
     #[test]
     fn only_the_database_changes() {
