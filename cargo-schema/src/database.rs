@@ -113,6 +113,7 @@ pub fn classify(error: MigrateError) -> Failure {
         MigrateError::Statement(_)
         | MigrateError::ForeignKeyCheck { .. }
         | MigrateError::Refused(_)
+        | MigrateError::RollbackRefused(_)
         | MigrateError::Incomplete { .. } => Failure::Failed(error),
         other => Failure::Error(CliError::new(other.to_string())),
     }

@@ -19,8 +19,21 @@ pub fn print_plan(out: &mut Output, plan: &Plan) {
             "without a transaction"
         };
         out.line(format!("-- would {verb} {} ({mode})", migration.file));
-        for statement in &migration.statements {
+        for (index, statement) in migration.statements.iter().enumerate() {
+            // The file's own notes on the statement (risk, data loss), as it has them.
+            match migration.comments.get(index) {
+                Some(comments) if !comments.is_empty() => out.line(comments),
+                _ => {}
+            }
             out.line(format!("{};", statement.trim_end().trim_end_matches(';')));
+        }
+    }
+    // What the rollback's data checks found on the database.
+    for check in &plan.checks {
+        if check.refuses() {
+            out.diag(format!("error: would be refused: {check}"));
+        } else {
+            out.note(format!("acknowledged: {check}"));
         }
     }
     out.diag("note: dry run, the database was not changed");

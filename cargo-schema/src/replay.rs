@@ -13,6 +13,7 @@ use crate::scratch::{self, Admin};
 use schema_core::model::Schema;
 use schema_core::snapshot::Snapshot;
 use schema_core::Dialect;
+use schema_runtime::migrator::AcceptDataLoss;
 use schema_runtime::{DatabasePool, MigrateError, Migrator};
 use sqlx::Connection;
 
@@ -541,7 +542,15 @@ async fn replay_on(
             &snapshot.schema,
             "after all up migrations",
         );
-        steps.record(migrator.rollback_to(pool, 0).await, "down");
+        // A scratch database: the rows the up files' data migrations wrote are the replay's
+        // own, so the rollback gate's data-loss refusal does not apply (rows the old schema
+        // cannot hold still refuse it).
+        let accept_all = migrator
+            .options()
+            .clone()
+            .accept_data_loss(AcceptDataLoss::all());
+        let down = migrator.with_options(accept_all);
+        steps.record(down.rollback_to(pool, 0).await, "down");
     }
     if steps.ok() {
         let empty = Schema::empty(target.dialect);

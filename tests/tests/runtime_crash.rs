@@ -10,7 +10,8 @@
 mod runtime_support;
 
 use runtime_support::{execute, recorded_versions, tables, texts, Folder};
-use schema_runtime::{DatabasePool, Dialect};
+use schema_runtime::migrator::AcceptDataLoss;
+use schema_runtime::{DatabasePool, Dialect, MigratorOptions};
 use schema_tests::testdb;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -217,7 +218,10 @@ async fn wait_for_killed_sessions(url: &str, dialect: Dialect) {
 
 async fn crash_trials(url: &str, dialect: Dialect) {
     let folder = folder(dialect);
-    let migrator = folder.migrator();
+    // Each trial rolls back the rows it wrote: their loss is this test's own.
+    let migrator = folder
+        .migrator()
+        .with_options(MigratorOptions::DEFAULT.accept_data_loss(AcceptDataLoss::all()));
 
     // Calibrate: how long a full run takes in a fresh process (the fastest of three, so one
     // slow cold start does not push the kills past the end of most runs).

@@ -10,6 +10,7 @@ mod generate;
 mod help;
 mod new;
 mod output;
+mod rollback_gate;
 mod safety;
 mod secrets;
 mod verify;

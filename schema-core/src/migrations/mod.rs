@@ -5,6 +5,7 @@
 //! with a checksum, reads the `-- schema:` directives at the top of a file, and splits a file
 //! into statements so the runner can execute them one by one and name the one that failed.
 
+pub mod analyze;
 mod checksum;
 mod directives;
 mod file_name;

@@ -275,13 +275,38 @@ pub(crate) fn plan(
                     .iter()
                     .map(|s| s.sql.to_string())
                     .collect(),
+                comments: comments_before(&script.sql, &statements)[skip..].to_vec(),
             }
         })
         .collect();
     Plan {
         direction,
         migrations: planned,
+        checks: Vec::new(),
     }
+}
+
+/// For each statement of `sql`, the comment lines between it and the statement before it
+/// (directives left out), one string.
+fn comments_before(sql: &str, statements: &[Statement<'_>]) -> Vec<String> {
+    let base = sql.as_ptr() as usize;
+    let mut previous_end = 0;
+    statements
+        .iter()
+        .map(|statement| {
+            let start = (statement.sql.as_ptr() as usize)
+                .saturating_sub(base)
+                .min(sql.len());
+            let between = sql.get(previous_end..start).unwrap_or("");
+            previous_end = (start + statement.sql.len()).min(sql.len());
+            between
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("--") && !l.starts_with("-- schema:"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::redact::{redact, UrlProblem};
 use super::report::Problem;
+use super::rollback_check::RollbackRefusal;
 use schema_core::migrations::ResolveError;
 use std::fmt;
 use std::time::Duration;
@@ -60,6 +61,9 @@ pub enum MigrateError {
         target: i64,
         current: i64,
     },
+    /// The rollback would lose data that was not acknowledged, or the old schema cannot hold
+    /// the data there; nothing was undone. Every finding, with its counts and sample keys.
+    RollbackRefused(Box<RollbackRefusal>),
     /// Rollback found a migration that was started but not finished.
     Incomplete {
         version: i64,
@@ -156,6 +160,7 @@ impl MigrateError {
                 f,
                 "the database is at version {current}, above the target {target}: use rollback to go down"
             ),
+            MigrateError::RollbackRefused(refusal) => write!(f, "{refusal}"),
             MigrateError::Incomplete { version, name } => write!(
                 f,
                 "migration {version} `{name}` was started but did not finish: run migrate to finish it before rolling back"

@@ -32,6 +32,7 @@ mod options;
 mod pool;
 mod redact;
 mod report;
+pub mod rollback_check;
 #[cfg(feature = "_db")]
 mod run;
 #[cfg(feature = "_db")]
@@ -49,6 +50,7 @@ pub use report::{
     Applied, AppliedMigration, Direction, MigrationState, MigrationStatus, Plan, PlannedMigration,
     Problem, Report, StatusReport,
 };
+pub use rollback_check::{AcceptDataLoss, CheckKind, DataCheck, RollbackRefusal};
 pub use url::{dialect_of_url, with_database};
 
 #[cfg(feature = "_db")]
@@ -182,7 +184,8 @@ impl Migrator {
         ))
     }
 
-    /// What a rollback would execute, without executing it.
+    /// What a rollback would execute, without executing it, with its data checks
+    /// ([`Plan::checks`]; the rollback would be refused when [`Plan::refused`]).
     pub async fn plan_rollback<P: MigrationPool + ?Sized>(
         &self,
         pool: &P,
@@ -192,12 +195,28 @@ impl Migrator {
         let applied = self.read_history(&pool).await?;
         let migrations = analysis::to_roll_back(&self.migrations, &applied, target)?;
         let migrations = analysis::with_scripts(migrations, Direction::Down)?;
-        Ok(analysis::plan(
-            pool.dialect(),
-            Direction::Down,
-            &migrations,
-            &applied,
-        ))
+        let mut plan = analysis::plan(pool.dialect(), Direction::Down, &migrations, &applied);
+        plan.checks = self.data_checks(&pool, &migrations).await?;
+        Ok(plan)
+    }
+
+    /// The rollback gate's findings for these down scripts, on a session of its own.
+    async fn data_checks(
+        &self,
+        pool: &DatabasePool,
+        scripts: &[(&Migration, Cow<'_, schema_core::migrations::Script>)],
+    ) -> Result<Vec<DataCheck>, MigrateError> {
+        let mut session = session::Session::open(pool, &self.options).await?;
+        if let Err(error) = session.prepare(pool).await {
+            session.release().await;
+            return Err(error);
+        }
+        let dialect = session.dialect;
+        let accept = &self.options.accept_data_loss;
+        let checks =
+            rollback_check::check_rollback(session.connection(), dialect, scripts, accept).await;
+        session.release().await;
+        checks
     }
 
     async fn read_history(

@@ -1,5 +1,6 @@
 //! How a [`Migrator`](super::Migrator) runs: history table, locking, timeouts.
 
+use super::rollback_check::AcceptDataLoss;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -68,6 +69,14 @@ pub struct MigratorOptions {
     pub retry: LockTimeoutRetry,
     /// Where each retry is announced (default: one line on stderr).
     pub on_lock_retry: RetryNotice,
+    /// Which data a rollback may delete (default none): before any down statement runs, a
+    /// rollback that would drop a table or column holding data is refused
+    /// ([`MigrateError::RollbackRefused`](super::MigrateError::RollbackRefused), with the row
+    /// counts) unless its change is named here, by the key `generate` uses
+    /// (`"drop column users.bio"`), or all are accepted. Rows the old schema cannot hold
+    /// (values a narrowed type does not fit, NULLs before `SET NOT NULL`, rows a re-added
+    /// check refuses) refuse the rollback whatever is accepted.
+    pub accept_data_loss: AcceptDataLoss,
 }
 
 impl MigratorOptions {
@@ -78,7 +87,14 @@ impl MigratorOptions {
         lock_timeout: None,
         retry: LockTimeoutRetry::DEFAULT,
         on_lock_retry: RetryNotice::Stderr,
+        accept_data_loss: AcceptDataLoss::NONE,
     };
+
+    /// See [`accept_data_loss`](Self::accept_data_loss).
+    pub fn accept_data_loss(mut self, accept: AcceptDataLoss) -> Self {
+        self.accept_data_loss = accept;
+        self
+    }
 
     pub fn history_table(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.history_table = name.into();

@@ -1,6 +1,7 @@
 //! What the migrator tells its caller: status, plans, results, problems. All serializable, so
 //! `cargo schema ... --format json` prints these values as they are.
 
+use super::rollback_check::DataCheck;
 use serde::Serialize;
 use std::fmt;
 
@@ -130,6 +131,17 @@ impl StatusReport {
 pub struct Plan {
     pub direction: Direction,
     pub migrations: Vec<PlannedMigration>,
+    /// A rollback's data checks (see `rollback_check`), run on the live database: what each
+    /// down statement would delete or cannot put back. The rollback is refused when one of
+    /// them [`refuses`](DataCheck::refuses). Empty for migrate.
+    pub checks: Vec<DataCheck>,
+}
+
+impl Plan {
+    /// Whether the run would be refused by its data checks.
+    pub fn refused(&self) -> bool {
+        self.checks.iter().any(DataCheck::refuses)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -143,6 +155,9 @@ pub struct PlannedMigration {
     /// The statements that will run, in order (an unfinished migration resumes after the
     /// statements already done).
     pub statements: Vec<String>,
+    /// For each statement, the comment lines the file has just before it (the risk and data
+    /// loss notes `generate` writes), one string, empty when there are none.
+    pub comments: Vec<String>,
 }
 
 /// What a run did.
@@ -195,11 +210,13 @@ mod tests {
                 file: "0001_init.down.sql".into(),
                 transactional: true,
                 statements: vec!["DROP TABLE a".into()],
+                comments: vec!["-- drop table a (destructive)".into()],
             }],
+            checks: Vec::new(),
         };
         assert_eq!(
             serde_json::to_string(&plan).unwrap(),
-            r#"{"direction":"down","migrations":[{"version":1,"name":"init","file":"0001_init.down.sql","transactional":true,"statements":["DROP TABLE a"]}]}"#
+            r#"{"direction":"down","migrations":[{"version":1,"name":"init","file":"0001_init.down.sql","transactional":true,"statements":["DROP TABLE a"],"comments":["-- drop table a (destructive)"]}],"checks":[]}"#
         );
     }
 }

@@ -13,6 +13,7 @@ use super::analysis::{self, progress_checksum, resume_at, transactional};
 use super::error::{database_message, StatementFailure};
 use super::options::LockRetry;
 use super::report::{Applied, AppliedMigration, Direction, Report};
+use super::rollback_check::refuse_data_loss;
 use super::session::history::RowValues;
 use super::session::{lock_not_available, session_setting, Session};
 use super::{DatabasePool, LockMode, MigrateError, Migrator, RollbackTarget};
@@ -115,7 +116,9 @@ async fn run_session(
         }
         Goal::Down(target) => {
             let undoing = analysis::to_roll_back(migrations, &known.rows, target)?;
-            for (migration, script) in analysis::with_scripts(undoing, Direction::Down)? {
+            let scripts = analysis::with_scripts(undoing, Direction::Down)?;
+            refuse_data_loss(session, &scripts).await?;
+            for (migration, script) in scripts {
                 if let Some(done) = undo(session, migration, &script, &mut known).await? {
                     report.migrations.push(done);
                 }

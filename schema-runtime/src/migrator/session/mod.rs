@@ -311,6 +311,11 @@ impl Session {
     }
 
     /// Runs one SQL text as it is (no bind parameters, simple protocol where it matters).
+    /// The run's connection, for read-only checks on it (the rollback gate).
+    pub(crate) fn connection(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
     pub(crate) async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         let query = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
         with_conn!(&mut self.conn, c => query.execute(&mut *c).await.map(drop))
