@@ -400,3 +400,66 @@ async fn a_sqlite_rebuild_that_leaves_a_column_out_loses_its_data() {
         ["a", "b"]
     );
 }
+
+#[tokio::test]
+async fn a_string_longer_than_the_old_length_is_refused() {
+    for dialect in [Dialect::Postgres, Dialect::Mysql] {
+        let (up, down) = match dialect {
+            Dialect::Postgres => (
+                "ALTER TABLE users ALTER COLUMN email TYPE varchar(500);",
+                "ALTER TABLE users ALTER COLUMN email TYPE varchar(100);",
+            ),
+            _ => (
+                "ALTER TABLE users MODIFY COLUMN email varchar(500) NOT NULL;",
+                "ALTER TABLE users MODIFY COLUMN email varchar(100) NOT NULL;",
+            ),
+        };
+        let long = "x".repeat(150);
+        let rows: &'static str = Box::leak(
+            format!("INSERT INTO users (id, email) VALUES (1, 'short'), (2, '{long}')")
+                .into_boxed_str(),
+        );
+        let case = WontFit {
+            files: with_users(pair(2, "longer_emails", up, down)),
+            rows,
+            count: 1,
+            keys: &["2"],
+            what: "1 row holds a value longer than 100",
+        };
+        assert_refused_whatever_is_accepted(dialect, case).await;
+    }
+}
+
+#[tokio::test]
+async fn duplicates_before_a_unique_constraint_the_down_re_adds_are_refused() {
+    for dialect in DIALECTS {
+        let (up, down) = match dialect {
+            Dialect::Mysql => (
+                "ALTER TABLE users DROP INDEX users_email_key;",
+                "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
+            ),
+            Dialect::Postgres => (
+                "ALTER TABLE users DROP CONSTRAINT users_email_key;",
+                "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
+            ),
+            Dialect::Sqlite => (
+                "DROP INDEX users_email_key;",
+                "CREATE UNIQUE INDEX users_email_key ON users (email);",
+            ),
+        };
+        let create = match dialect {
+            Dialect::Sqlite => "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100));\nCREATE UNIQUE INDEX users_email_key ON users (email);",
+            _ => "CREATE TABLE users (id integer PRIMARY KEY, email varchar(100), CONSTRAINT users_email_key UNIQUE (email));",
+        };
+        let mut files = pair(1, "users", create, "DROP TABLE users;");
+        files.extend(pair(2, "shared_emails", up, down));
+        let case = WontFit {
+            files,
+            rows: "INSERT INTO users (id, email) VALUES (1, 'a'), (2, 'a'), (3, 'b'), (4, 'b'), (5, 'c'), (6, NULL), (7, NULL)",
+            count: 2,
+            keys: &["a", "b"],
+            what: "2 values are held by more than one row",
+        };
+        assert_refused_whatever_is_accepted(dialect, case).await;
+    }
+}
