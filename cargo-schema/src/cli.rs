@@ -40,6 +40,8 @@ pub enum Command {
     Rollback(commands::rollback::Args),
     /// Show applied, pending, changed-after-apply and missing migrations.
     Status(commands::status::Args),
+    /// Draw the schema as a diagram (Mermaid, DOT, SVG or HTML), from the snapshot or a live database.
+    Erd(commands::erd::Args),
 }
 
 /// Which package(s) and target(s) to act on, the way cargo selects packages.
@@ -88,6 +90,21 @@ pub struct DatabaseArgs {
 pub enum Format {
     Human,
     Json,
+    /// `erd` only: Mermaid text.
+    Mermaid,
+    /// `erd` only: Graphviz DOT text.
+    Dot,
+    /// `erd` only: SVG.
+    Svg,
+    /// `erd` only: one self-contained HTML page.
+    Html,
+}
+
+impl Format {
+    /// A diagram format (only `erd` draws diagrams).
+    pub fn is_diagram(self) -> bool {
+        !matches!(self, Format::Human | Format::Json)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,7 @@
 use crate::accept_edits;
 use crate::change_report::{changes_json, print_changes, unacknowledged, with_accept_lines};
 use crate::cli::PackageArgs;
+use crate::commands::erd::Diagram;
 use crate::error::CliError;
 use crate::exit_code;
 use crate::migration_dir::{self, file_names, slug_from_name};
@@ -24,7 +25,8 @@ use serde_json::{json, Value};
 
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Exit status: 0 written or nothing to do, 1 refused (a change that needs `--accept`), 2 error."
+    after_help = "Exit status: 0 written or nothing to do, 1 refused (a change that needs `--accept`), 2 error.\n\
+                  --erd-diff draws the migration this run writes (or, refused or --dry-run, would write): the structs against the snapshot."
 )]
 pub struct Args {
     /// Name of the migration (default: derived from the changes).
@@ -45,6 +47,8 @@ pub struct Args {
     /// Print the migration that would be written (changes, up and down SQL); write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub erd: crate::commands::erd::DiffArgs,
 }
 
 /// What generating one target came to, before anything is written.
@@ -60,9 +64,11 @@ struct Outcome {
 
 pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
     let name = args.name.as_deref().map(slug_from_name).transpose()?;
+    args.erd.check(out.is_json())?;
     let selected = package::select(packages)?;
     // Everything is computed before anything is written: one bad target writes nothing.
     let mut outcomes = Vec::new();
+    let mut diagrams = Vec::new();
     for package in &selected {
         let structs = structs::read(package)?;
         for target in &package.targets {
@@ -102,6 +108,16 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             if let Some(note) = note.filter(|_| generated.is_some()) {
                 out.note(note);
             }
+            if args.erd.wanted() {
+                diagrams.push(Diagram::of_change(
+                    &package.name,
+                    target.dialect,
+                    "the migration generate writes",
+                    &snapshot.schema,
+                    &code,
+                    &hints,
+                ));
+            }
             outcomes.push(Outcome {
                 package: package.name.clone(),
                 target: target.clone(),
@@ -123,7 +139,9 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
     );
     // A dry run previews what would be refused, marking what it waits for.
     if !missing.is_empty() && !args.dry_run {
-        return Ok(refuse(&outcomes, &missing, args, packages, out));
+        let code = refuse(&outcomes, &missing, args, packages, out);
+        args.erd.emit(diagrams, out)?;
+        return Ok(code);
     }
 
     let mut results = Vec::new();
@@ -138,6 +156,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         ));
     }
     out.json(&json!({"status": status_word(&results, args.dry_run), "targets": results}));
+    args.erd.emit(diagrams, out)?;
     Ok(exit_code::OK)
 }
 
@@ -545,6 +564,7 @@ mod tests {
             allow_destructive: false,
             accept_edits: true,
             dry_run: true,
+            erd: Default::default(),
         };
         let packages = PackageArgs {
             package: vec!["blog".into(), "shop".into()],
@@ -566,6 +586,7 @@ mod tests {
             allow_destructive: false,
             accept_edits: false,
             dry_run: false,
+            erd: Default::default(),
         };
         assert_eq!(
             command_line(&args, &bare, false, &["drop table a".into()]),

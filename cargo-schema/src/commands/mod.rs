@@ -1,5 +1,6 @@
 //! One module per command, each with its `Args` and `exec`.
 
+pub mod erd;
 pub mod generate;
 pub mod migrate;
 pub mod new;
@@ -10,9 +11,18 @@ pub mod verify;
 use crate::cli::{Command, SchemaArgs};
 use crate::error::CliError;
 use crate::output::Output;
+use clap::ValueEnum;
 
 /// Runs the chosen command; `Ok` carries the exit status.
 pub fn run(args: &SchemaArgs, out: &mut Output) -> Result<i32, CliError> {
+    let format = args.output.format;
+    if format.is_diagram() && !matches!(args.command, Command::Erd(_)) {
+        return Err(CliError::new(format!(
+            "`--format {}` is a diagram format, which only `cargo schema erd` draws",
+            format.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string())
+        ))
+        .hint("use `--format human` or `--format json` here; `--erd-diff` draws what `generate` and `verify` see"));
+    }
     match &args.command {
         Command::Generate(a) => generate::exec(a, &args.packages, out),
         Command::Verify(a) => verify::exec(a, &args.packages, out),
@@ -20,6 +30,7 @@ pub fn run(args: &SchemaArgs, out: &mut Output) -> Result<i32, CliError> {
         Command::Migrate(a) => migrate::exec(a, &args.packages, out),
         Command::Rollback(a) => rollback::exec(a, &args.packages, out),
         Command::Status(a) => status::exec(a, &args.packages, out),
+        Command::Erd(a) => erd::exec(a, &args.packages, out),
     }
 }
 

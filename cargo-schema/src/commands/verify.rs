@@ -6,6 +6,7 @@
 use crate::accept_check;
 use crate::chain_check;
 use crate::cli::{DatabaseArgs, PackageArgs};
+use crate::commands::erd::Diagram;
 use crate::conflict;
 use crate::error::CliError;
 use crate::exit_code;
@@ -22,6 +23,7 @@ use serde_json::json;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Exit status: 0 clean, 1 problems found (each with the command that fixes it), 2 error.\n\
+                  --erd-diff draws what the last migration of each target changes: the snapshot as committed before that migration (read from git history) against the current one.\n\
                   SQLite targets are replayed in memory; PostgreSQL and MySQL targets are replayed on a scratch database created on the --database-url server and dropped afterwards (also when the replay fails or is stopped by Ctrl-C or SIGTERM; one left behind by a verify killed outright is dropped by a later verify once it is 6 hours old by the server's clock, no verify holds its lock and nobody is connected to it; a running verify holds the lock of its scratch database and a session on it until it drops it)."
 )]
 pub struct Args {
@@ -30,10 +32,14 @@ pub struct Args {
     /// Skip replaying the migrations on a scratch database.
     #[arg(long)]
     pub no_replay: bool,
+    #[command(flatten)]
+    pub erd: crate::commands::erd::DiffArgs,
 }
 
 pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+    args.erd.check(out.is_json())?;
     let selected = package::select(packages)?;
+    let mut diagrams = Vec::new();
     let mut reports = Vec::new();
     let mut total = 0;
     let mut replayer = Replayer::new();
@@ -51,6 +57,15 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             };
             let (problems, notes) =
                 check_target(package, &structs, target, &plan, &mut replayer, out)?;
+            if args.erd.wanted() {
+                let (_, hints) = structs.resolve(target.dialect)?;
+                diagrams.extend(Diagram::of_last_migration(
+                    &package.name,
+                    target,
+                    &hints,
+                    out,
+                )?);
+            }
             total += problems.len();
             print_problems(out, package, target, &problems);
             for note in &notes {
@@ -76,6 +91,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
     }
     let status = if total == 0 { "clean" } else { "problems" };
     out.json(&json!({"status": status, "targets": reports}));
+    args.erd.emit(diagrams, out)?;
     if total == 0 {
         Ok(exit_code::OK)
     } else {
