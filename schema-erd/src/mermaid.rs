@@ -50,13 +50,20 @@ pub fn render(graph: &Graph, title: &str) -> String {
     for relation in &graph.relations {
         relationship(&mut out, relation);
     }
-    for (join, a, b) in graph.many_to_many() {
+    for table in &graph.tables {
+        let Some((a, b)) = &table.joins else {
+            continue;
+        };
+        let mut label = format!("many-to-many via {}", table.name);
+        if let Some(word) = table.mark.word().filter(|_| table.mark != Mark::Changed) {
+            label.push_str(&format!(" ({word})"));
+        }
         let _ = writeln!(
             out,
             "    {} }}o..o{{ {} : \"{}\"",
             entity(a),
             entity(b),
-            comment_text(&format!("many-to-many via {join}"))
+            comment_text(&label)
         );
     }
     for used in &graph.enum_uses {
@@ -91,10 +98,9 @@ fn attribute(out: &mut String, column: &ColumnRow, table_mark: Mark) {
         comment.push("nullable".into());
     }
     // A new or dropped table says so once per column: every one of them is.
-    let mark = if column.mark.is_plain() {
-        table_mark
-    } else {
-        column.mark
+    let mark = match (table_mark, column.mark) {
+        (Mark::Added | Mark::Dropped, Mark::Plain) => table_mark,
+        (_, own) => own,
     };
     if let Some(word) = mark.word() {
         comment.push(word.to_string());
