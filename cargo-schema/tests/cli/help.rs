@@ -2,7 +2,9 @@
 
 use crate::support::Fixture;
 
-const COMMANDS: [&str; 6] = ["generate", "verify", "new", "migrate", "rollback", "status"];
+const COMMANDS: [&str; 7] = [
+    "generate", "verify", "new", "migrate", "rollback", "status", "erd",
+];
 
 #[test]
 fn top_level_help_lists_every_command() {
@@ -33,7 +35,7 @@ fn every_command_has_help_with_exit_statuses() {
 #[test]
 fn database_commands_document_the_url_variable() {
     let fixture = Fixture::new("basic");
-    for command in ["verify", "migrate", "rollback", "status"] {
+    for command in ["verify", "migrate", "rollback", "status", "erd"] {
         fixture
             .run(&[command, "--help"])
             .assert_code(0)

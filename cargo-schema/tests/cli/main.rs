@@ -5,6 +5,7 @@ mod support;
 
 mod database;
 mod enum_rename;
+mod erd;
 mod errors;
 mod generate;
 mod help;
