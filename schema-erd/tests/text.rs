@@ -83,3 +83,38 @@ fn a_change_in_mermaid_and_dot() {
     );
     expect("change.dot", &render(&graph, Format::Dot, "blog: a change"));
 }
+
+/// The README's Mermaid block and `docs/blog-erd.svg` are what `cargo schema erd -p blog
+/// --dialect postgres` draws today (`UPDATE_EXPECT=1` rewrites the SVG; the README block is
+/// pasted by hand).
+#[test]
+fn the_readme_shows_todays_diagram() {
+    let root = support::workspace();
+    let snapshot_path = root.join("examples/blog/migrations/postgres/schema.snapshot.json");
+    let snapshot = schema_core::snapshot::Snapshot::parse(
+        &std::fs::read_to_string(snapshot_path).expect("blog snapshot"),
+    )
+    .expect("parses");
+    let title = format!(
+        "blog (postgres) at {}",
+        snapshot.last().expect("a migration").id()
+    );
+    let graph = Graph::from_schema(&snapshot.schema);
+    let mermaid = render(&graph, Format::Mermaid, &title);
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let block = format!("```mermaid\n{mermaid}```\n");
+    assert!(
+        readme.contains(&block),
+        "README.md's Mermaid block is not today's diagram; paste this:\n{block}"
+    );
+    let svg = render(&graph, Format::Svg, &title);
+    let committed = root.join("docs/blog-erd.svg");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&committed, &svg).expect("write docs/blog-erd.svg");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&committed).expect("docs/blog-erd.svg"),
+        svg,
+        "docs/blog-erd.svg is not today's diagram (UPDATE_EXPECT=1 rewrites it)"
+    );
+}
