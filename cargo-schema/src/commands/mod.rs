@@ -42,6 +42,7 @@ pub fn database_urls(args: &SchemaArgs) -> Vec<String> {
         Command::Migrate(a) => a.database.database_url.as_deref(),
         Command::Rollback(a) => a.database.database_url.as_deref(),
         Command::Status(a) => a.database.database_url.as_deref(),
+        Command::Erd(a) => a.database.database_url.as_deref(),
         Command::Generate(_) | Command::New(_) => None,
     };
     let from_env = std::env::var("DATABASE_URL").ok();

@@ -73,6 +73,10 @@ pub fn database(url: &str, out: &mut Output) -> Result<Drawn, CliError> {
         return Err(CliError::new(format!("`{shown}` is not a database URL"))
             .hint("use postgres://user@host/db, sqlite:path/to/file.db or mysql://user@host/db"));
     }
+    crate::db_url::check_url(url).map_err(|problem| {
+        CliError::new(format!("--database-url: {problem}"))
+            .hint("fix --database-url / DATABASE_URL")
+    })?;
     out.status("Reading", format!("the schema of {shown}"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
