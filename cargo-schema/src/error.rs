@@ -1,6 +1,6 @@
 //! The error every command can end with (exit status 2): what went wrong and what to do.
 
-use crate::diagnostic::Diagnostic;
+use crate::output::diagnostic::Diagnostic;
 use std::fmt;
 
 #[derive(Debug)]

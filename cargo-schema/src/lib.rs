@@ -4,31 +4,14 @@
 //! [`commands`] and turns its outcome into an exit status (see [`exit_code`]). Semver covers the
 //! binary's behaviour, not this library's API.
 
-pub mod accept_check;
-pub mod accept_edits;
 pub mod args;
-pub mod chain_check;
-pub mod change_report;
 pub mod cli;
 pub mod commands;
-pub mod conflict;
 pub mod database;
-pub mod db_url;
-pub mod diagnostic;
 pub mod error;
 pub mod exit_code;
-pub mod manifest;
-pub mod migration_dir;
 pub mod output;
-pub mod package;
-pub mod plan_output;
-pub mod problem;
-pub mod replay;
-pub mod safety_settings;
-pub mod scratch;
-pub mod snapshot_file;
-pub mod source;
-pub mod structs;
+pub mod project;
 
 use clap::{CommandFactory, FromArgMatches};
 

@@ -5,8 +5,8 @@ use crate::cli::{DatabaseArgs, PackageArgs};
 use crate::database::{self, classify, report_failure};
 use crate::error::CliError;
 use crate::exit_code;
+use crate::output::plan::print_plan;
 use crate::output::Output;
-use crate::plan_output::print_plan;
 use serde_json::json;
 
 #[derive(Debug, clap::Args)]

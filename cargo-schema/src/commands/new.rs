@@ -5,10 +5,10 @@
 use crate::cli::PackageArgs;
 use crate::error::CliError;
 use crate::exit_code;
-use crate::migration_dir::{self, file_names, slug_from_name};
 use crate::output::{display_path, Output};
-use crate::package::{self, SchemaTarget};
-use crate::snapshot_file::{self, write_atomically};
+use crate::project::migrations::{self, file_names, slug_from_name};
+use crate::project::package::{self, SchemaTarget};
+use crate::project::snapshot_file::{self, write_atomically};
 use schema_core::snapshot::{ChainEntry, MigrationKind};
 use serde_json::json;
 
@@ -62,8 +62,8 @@ fn plan(
     slug: &str,
 ) -> Result<(SchemaTarget, schema_core::snapshot::Snapshot, ChainEntry), CliError> {
     let snapshot = snapshot_file::load(target)?;
-    let folder = migration_dir::scan(&target.migrations)?;
-    migration_dir::ensure_recorded(&folder, &snapshot, &target.migrations)?;
+    let folder = migrations::scan(&target.migrations)?;
+    migrations::ensure_recorded(&folder, &snapshot, &target.migrations)?;
     let entry = ChainEntry {
         version: snapshot.next_version(),
         name: slug.to_string(),

@@ -443,7 +443,7 @@ impl Server {
                         .await
                         .expect("connect");
                     let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                        .bind(cargo_schema::scratch::lock_key(name))
+                        .bind(cargo_schema::commands::verify::scratch::lock_key(name))
                         .fetch_one(&mut conn)
                         .await
                         .expect("lock");

@@ -4,8 +4,8 @@
 use super::history;
 use crate::error::CliError;
 use crate::output::{display_path, Output};
-use crate::package::SchemaTarget;
-use crate::snapshot_file::{self, write_atomically, Loaded};
+use crate::project::package::SchemaTarget;
+use crate::project::snapshot_file::{self, write_atomically, Loaded};
 use schema_core::model::{RenameHints, Schema};
 use schema_core::Dialect;
 use schema_erd::{Format, Graph};

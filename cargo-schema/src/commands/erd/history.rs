@@ -3,7 +3,7 @@
 
 use crate::error::CliError;
 use crate::output::display_path;
-use crate::package::SchemaTarget;
+use crate::project::package::SchemaTarget;
 use schema_core::model::Schema;
 use schema_core::snapshot::{Snapshot, FILE_NAME};
 use std::process::Command;

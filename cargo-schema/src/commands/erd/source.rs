@@ -1,11 +1,11 @@
 //! What `erd` draws: the snapshot of the one selected target, or a live database.
 
 use crate::cli::PackageArgs;
-use crate::db_url::{dialect_of_url, redact};
+use crate::database::url::{dialect_of_url, redact};
 use crate::error::CliError;
 use crate::output::{display_path, Output};
-use crate::package;
-use crate::snapshot_file;
+use crate::project::package;
+use crate::project::snapshot_file;
 use schema_core::model::Schema;
 use schema_runtime::DatabasePool;
 
@@ -73,7 +73,7 @@ pub fn database(url: &str, out: &mut Output) -> Result<Drawn, CliError> {
         return Err(CliError::new(format!("`{shown}` is not a database URL"))
             .hint("use postgres://user@host/db, sqlite:path/to/file.db or mysql://user@host/db"));
     }
-    crate::db_url::check_url(url).map_err(|problem| {
+    crate::database::url::check_url(url).map_err(|problem| {
         CliError::new(format!("--database-url: {problem}"))
             .hint("fix --database-url / DATABASE_URL")
     })?;

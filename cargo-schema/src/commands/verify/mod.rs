@@ -3,20 +3,24 @@
 //! on one parent), and the migrations replayed on a scratch database build exactly the
 //! snapshot, go back to empty, and build it again.
 
-use crate::accept_check;
-use crate::chain_check;
+pub mod accepts;
+pub mod chain;
+pub mod conflict;
+pub mod problem;
+pub mod replay;
+pub mod scratch;
+
 use crate::cli::{DatabaseArgs, PackageArgs};
 use crate::commands::erd::Diagram;
-use crate::conflict;
 use crate::error::CliError;
 use crate::exit_code;
-use crate::migration_dir;
 use crate::output::Output;
-use crate::package::{self, SchemaPackage, SchemaTarget};
-use crate::problem::Problem;
-use crate::replay::{self, ReplayPlan, Replayer};
-use crate::snapshot_file::{self, Loaded};
-use crate::structs::{self, PackageStructs};
+use crate::project::migrations;
+use crate::project::package::{self, SchemaPackage, SchemaTarget};
+use crate::project::snapshot_file::{self, Loaded};
+use crate::project::structs::{self, PackageStructs};
+use problem::Problem;
+use replay::{ReplayPlan, Replayer};
 use schema_core::snapshot::Snapshot;
 use serde_json::json;
 
@@ -119,12 +123,12 @@ fn check_target(
             return Ok((vec![problem], Vec::new()));
         }
     };
-    let folder = migration_dir::scan(&target.migrations)?;
-    let mut problems = chain_check::check(&snapshot, &folder, &target.migrations);
+    let folder = migrations::scan(&target.migrations)?;
+    let mut problems = chain::check(&snapshot, &folder, &target.migrations);
     if problems.is_empty() {
         problems.extend(runtime_rules(target));
     }
-    problems.extend(accept_check::check(&snapshot, &folder));
+    problems.extend(accepts::check(&snapshot, &folder));
     problems.extend(ungenerated(package, structs, target, &snapshot)?);
     // Said after the problems: a scratch database that could not be dropped.
     let mut after = Vec::new();

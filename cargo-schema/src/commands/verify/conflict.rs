@@ -1,9 +1,9 @@
 //! A snapshot with git conflict markers: which migrations each side of the merge added on top
 //! of their common parent, and how to keep one side and regenerate the other on top.
 
-use crate::chain_check::regenerate_on_top;
+use crate::commands::verify::chain::regenerate_on_top;
+use crate::commands::verify::problem::Problem;
 use crate::output::display_path;
-use crate::problem::Problem;
 use schema_core::snapshot::{split_conflict, ChainEntry, Snapshot};
 use std::path::Path;
 

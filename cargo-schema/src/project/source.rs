@@ -2,7 +2,7 @@
 //! way rustc finds module files: `mod x;` -> `x.rs` or `x/mod.rs`, nested folders, inline
 //! `mod x { ... }`, `#[path = "..."]`. `#[cfg(test)]` modules are skipped. Nothing is compiled.
 
-use crate::diagnostic::Diagnostic;
+use crate::output::diagnostic::Diagnostic;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

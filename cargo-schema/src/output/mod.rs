@@ -3,8 +3,11 @@
 //! through the [`Secrets`] of the database URLs the command was given, so no message, of ours
 //! or quoted from a driver, prints a password.
 
+pub mod diagnostic;
+pub mod plan;
+
 use crate::cli::{ColorChoice, Format, OutputArgs};
-use crate::db_url::Secrets;
+use crate::database::url::Secrets;
 use crate::error::CliError;
 use anstream::AutoStream;
 use anstyle::{AnsiColor, Effects, Style};

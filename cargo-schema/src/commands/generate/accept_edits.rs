@@ -2,7 +2,7 @@
 //! edited on purpose, so `verify` stops reporting them. The replay in `verify` still checks
 //! that the edited migrations build exactly the snapshot.
 
-use crate::migration_dir::Folder;
+use crate::project::migrations::Folder;
 use schema_core::migrations::Checksum;
 use schema_core::snapshot::{MigrationKind, Snapshot};
 
@@ -38,7 +38,7 @@ pub fn accept(snapshot: &mut Snapshot, folder: &Folder) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migration_dir::{FileText, OnDisk};
+    use crate::project::migrations::{FileText, OnDisk};
     use schema_core::snapshot::ChainEntry;
     use schema_core::Dialect;
     use std::path::PathBuf;

@@ -2,7 +2,7 @@
 
 use crate::error::CliError;
 use crate::output::display_path;
-use crate::package::SchemaTarget;
+use crate::project::package::SchemaTarget;
 use schema_core::snapshot::{Snapshot, SnapshotError, FILE_NAME};
 use std::path::{Path, PathBuf};
 

@@ -2,12 +2,14 @@
 //! runtime's `Migrator` for that target's folder, and what a `MigrateError` means for the
 //! exit status. The commands never run SQL themselves: the runtime library does.
 
+pub mod url;
+
 use crate::cli::PackageArgs;
-use crate::db_url::{dialect_of_url, redact_url};
+use crate::database::url::{dialect_of_url, redact_url};
 use crate::error::CliError;
 use crate::exit_code;
 use crate::output::{display_path, Output};
-use crate::package::{self, SchemaTarget};
+use crate::project::package::{self, SchemaTarget};
 use schema_runtime::{DatabasePool, MigrateError, Migrator};
 use std::future::Future;
 
@@ -28,7 +30,7 @@ pub fn open(url: Option<&str>, packages: &PackageArgs) -> Result<Session, CliErr
         CliError::new(format!("`{}` is not a database URL", redact_url(url)))
             .hint("use postgres://user@host/db, sqlite:path/to/file.db or mysql://user@host/db")
     })?;
-    crate::db_url::check_url(url).map_err(|problem| {
+    crate::database::url::check_url(url).map_err(|problem| {
         CliError::new(format!("--database-url: {problem}"))
             .hint("fix --database-url / DATABASE_URL")
     })?;

@@ -1,9 +1,9 @@
 //! The snapshot chain against the migration files: edited after generation, missing,
 //! unrecorded, duplicated or out of sequence, and two branches on the same parent.
 
-use crate::migration_dir::{FileText, Folder, OnDisk};
+use crate::commands::verify::problem::Problem;
 use crate::output::display_path;
-use crate::problem::Problem;
+use crate::project::migrations::{FileText, Folder, OnDisk};
 use schema_core::migrations::Checksum;
 use schema_core::snapshot::{ChainEntry, MigrationKind, Snapshot};
 use std::collections::BTreeMap;
@@ -203,7 +203,7 @@ fn check_unrecorded(snapshot: &Snapshot, folder: &Folder, dir: &Path, problems: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migration_dir::FileText;
+    use crate::project::migrations::FileText;
     use schema_core::Dialect;
     use std::path::PathBuf;
 

@@ -12,7 +12,7 @@ use crate::cli::{DatabaseArgs, Format, PackageArgs};
 use crate::error::CliError;
 use crate::exit_code;
 use crate::output::{display_path, Output};
-use crate::snapshot_file::write_atomically;
+use crate::project::snapshot_file::write_atomically;
 use schema_erd::{Graph, Selection};
 use serde_json::json;
 use std::path::{Path, PathBuf};

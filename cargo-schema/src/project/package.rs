@@ -3,9 +3,9 @@
 
 use crate::cli::PackageArgs;
 use crate::error::CliError;
-use crate::manifest;
 use crate::output::display_path;
-use crate::safety_settings;
+use crate::project::manifest;
+use crate::project::settings;
 use cargo_metadata::{Metadata, MetadataCommand, Package};
 use schema_core::plan::Target;
 use schema_core::Dialect;
@@ -245,15 +245,15 @@ pub fn parse_targets(value: &serde_json::Value, root: &Path) -> Result<Vec<Schem
         .ok_or("expected a table with `dialect` (and optionally `migrations`)")?;
     for key in table.keys() {
         if !matches!(key.as_str(), "dialect" | "migrations" | "target")
-            && !safety_settings::KEYS.contains(&key.as_str())
+            && !settings::KEYS.contains(&key.as_str())
         {
             return Err(format!(
                 "unknown key `{key}`: expected `dialect`, `migrations`, `{}` or `[[package.metadata.schema.target]]`",
-                safety_settings::KEYS.join("`, `")
+                settings::KEYS.join("`, `")
             ));
         }
     }
-    let package_safety = safety_settings::read(table, Target::default())?;
+    let package_safety = settings::read(table, Target::default())?;
     let targets = match table.get("target") {
         Some(list) => {
             if table.contains_key("dialect") || table.contains_key("migrations") {
@@ -293,15 +293,15 @@ fn parse_target(
     let table = value.as_object().ok_or("each target must be a table")?;
     for key in table.keys() {
         if !matches!(key.as_str(), "dialect" | "migrations")
-            && !safety_settings::KEYS.contains(&key.as_str())
+            && !settings::KEYS.contains(&key.as_str())
         {
             return Err(format!(
                 "unknown key `{key}`: expected `dialect`, `migrations` or `{}`",
-                safety_settings::KEYS.join("`, `")
+                settings::KEYS.join("`, `")
             ));
         }
     }
-    let safety = safety_settings::read(table, base)?;
+    let safety = settings::read(table, base)?;
     let dialect = match table.get("dialect") {
         Some(serde_json::Value::String(s)) => s.parse::<Dialect>().map_err(|e| e.to_string())?,
         Some(_) => {

@@ -5,11 +5,11 @@
 //! on the `--database-url` server and dropped afterwards, also when the replay fails or is
 //! interrupted (Ctrl-C, SIGTERM).
 
-use crate::db_url::{check_url, dialect_of_url, redact_url, Secrets};
+use crate::commands::verify::problem::Problem;
+use crate::commands::verify::scratch::{self, Admin};
+use crate::database::url::{check_url, dialect_of_url, redact_url, Secrets};
 use crate::error::CliError;
-use crate::package::SchemaTarget;
-use crate::problem::Problem;
-use crate::scratch::{self, Admin};
+use crate::project::package::SchemaTarget;
 use schema_core::model::Schema;
 use schema_core::snapshot::Snapshot;
 use schema_core::Dialect;

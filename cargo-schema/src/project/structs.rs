@@ -1,10 +1,10 @@
 //! The schema the structs declare: source files -> grammar -> declarations -> one dialect's
 //! model. Every mistake comes back as a `file:line:col` diagnostic; nothing is compiled.
 
-use crate::diagnostic::Diagnostic;
 use crate::error::CliError;
-use crate::package::SchemaPackage;
-use crate::source::{self, SourceFile};
+use crate::output::diagnostic::Diagnostic;
+use crate::project::package::SchemaPackage;
+use crate::project::source::{self, SourceFile};
 use schema_core::decl::Declarations;
 use schema_core::grammar;
 use schema_core::model::{RenameHints, Schema};

@@ -16,7 +16,7 @@
 //! (however long, between two connections or not, whatever the clocks of the machines running
 //! the verifies say) is never touched.
 
-use crate::db_url::{dialect_of_url, redact_url, with_database};
+use crate::database::url::{dialect_of_url, redact_url, with_database};
 use crate::error::CliError;
 use schema_core::Dialect;
 use schema_runtime::DatabasePool;

@@ -4,9 +4,9 @@
 //! `--   requires: -- schema:accept <change>` under each such step, and the text is protected by
 //! the checksum the snapshot chain records, so neither line can silently go away.
 
-use crate::migration_dir::Folder;
+use crate::commands::verify::problem::Problem;
 use crate::output::display_path;
-use crate::problem::Problem;
+use crate::project::migrations::Folder;
 use schema_core::migrations::accepted;
 use schema_core::render::REQUIRES_ACCEPT;
 use schema_core::snapshot::{MigrationKind, Snapshot};

@@ -7,17 +7,19 @@
 //! acknowledgement is written into the file whose step needs it as a `-- schema:accept
 //! <change>` line, which `verify` checks.
 
-use crate::accept_edits;
-use crate::change_report::{changes_json, print_changes, unacknowledged, with_accept_lines};
+pub mod accept_edits;
+pub mod report;
+
 use crate::cli::PackageArgs;
 use crate::commands::erd::Diagram;
 use crate::error::CliError;
 use crate::exit_code;
-use crate::migration_dir::{self, file_names, slug_from_name};
 use crate::output::{display_path, Output};
-use crate::package::{self, SchemaTarget};
-use crate::snapshot_file::{self, write_atomically};
-use crate::structs;
+use crate::project::migrations::{self, file_names, slug_from_name};
+use crate::project::package::{self, SchemaTarget};
+use crate::project::snapshot_file::{self, write_atomically};
+use crate::project::structs;
+use report::{changes_json, print_changes, unacknowledged, with_accept_lines};
 use schema_core::generate::{ChangeReport, Generated};
 use schema_core::migrations::{Checksum, ACCEPT};
 use schema_core::snapshot::{ChainEntry, MigrationKind, Snapshot};
@@ -74,8 +76,8 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         for target in &package.targets {
             let (code, hints) = structs.resolve(target.dialect)?;
             let mut snapshot = snapshot_file::load(target)?;
-            let folder = migration_dir::scan(&target.migrations)?;
-            migration_dir::ensure_recorded(&folder, &snapshot, &target.migrations)?;
+            let folder = migrations::scan(&target.migrations)?;
+            migrations::ensure_recorded(&folder, &snapshot, &target.migrations)?;
             let accepted = if args.accept_edits {
                 accept_edits::accept(&mut snapshot, &folder)
             } else {
@@ -100,7 +102,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             };
             // A PostgreSQL `lock_timeout` too short for a blocking autovacuum to be cancelled.
             let which = format!("{} ({})", package.name, target.dialect);
-            let note = crate::safety_settings::low_lock_timeout_note(
+            let note = crate::project::settings::low_lock_timeout_note(
                 &which,
                 target.dialect,
                 &target.safety,
