@@ -1,9 +1,24 @@
 //! The command line, as clap types. Cargo runs `cargo-schema schema <args>` for
-//! `cargo schema <args>`, so the top level is `cargo` with one subcommand, `schema`.
+//! `cargo schema <args>`, so the top level is `cargo` with one subcommand, `schema`. Each
+//! command's own flags are in the file of its name; this folder imports nothing from
+//! `commands`.
 
-use crate::commands;
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+pub mod database;
+pub mod erd;
+pub mod generate;
+pub mod migrate;
+pub mod new;
+pub mod output;
+pub mod package;
+pub mod rollback;
+pub mod status;
+pub mod verify;
+
+pub use database::DatabaseArgs;
+pub use output::{ColorChoice, Format, OutputArgs};
+pub use package::PackageArgs;
+
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo", bin_name = "cargo", styles = clap_cargo_styles())]
@@ -29,89 +44,19 @@ pub struct SchemaArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Diff the structs against the snapshot and write the next migration.
-    Generate(commands::generate::Args),
+    Generate(generate::Args),
     /// CI check: structs, snapshot and migration files agree; optionally replay on a scratch database.
-    Verify(commands::verify::Args),
+    Verify(verify::Args),
     /// Create an empty hand-written migration (data migrations), kept in the sequence.
-    New(commands::new::Args),
+    New(new::Args),
     /// Apply pending migrations to the database.
-    Migrate(commands::migrate::Args),
+    Migrate(migrate::Args),
     /// Apply down migrations.
-    Rollback(commands::rollback::Args),
+    Rollback(rollback::Args),
     /// Show applied, pending, changed-after-apply and missing migrations.
-    Status(commands::status::Args),
+    Status(status::Args),
     /// Draw the schema as a diagram (Mermaid, DOT, SVG or HTML), from the snapshot or a live database.
-    Erd(commands::erd::Args),
-}
-
-/// Which package(s) and target(s) to act on, the way cargo selects packages.
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Package selection")]
-pub struct PackageArgs {
-    /// Package to act on (repeatable; default: the package in the current directory, or every
-    /// workspace member with `[package.metadata.schema]`).
-    #[arg(short = 'p', long = "package", value_name = "SPEC", global = true)]
-    pub package: Vec<String>,
-    /// Path to Cargo.toml.
-    #[arg(long, value_name = "PATH", global = true)]
-    pub manifest_path: Option<PathBuf>,
-    /// Act only on the target of this dialect (packages with several `[[package.metadata.schema.target]]`).
-    #[arg(long, value_name = "DIALECT", global = true)]
-    pub dialect: Option<String>,
-}
-
-#[derive(Debug, Args)]
-#[command(next_help_heading = "Output")]
-pub struct OutputArgs {
-    /// Output format of the results on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
-    pub format: Format,
-    /// Coloring of the output.
-    #[arg(
-        long,
-        value_enum,
-        env = "CARGO_TERM_COLOR",
-        default_value_t = ColorChoice::Auto,
-        value_name = "WHEN",
-        hide_env_values = true,
-        global = true
-    )]
-    pub color: ColorChoice,
-}
-
-#[derive(Debug, Args)]
-pub struct DatabaseArgs {
-    /// Database URL (postgres://..., sqlite:..., mysql://...).
-    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
-    pub database_url: Option<String>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    /// `erd` only: Mermaid text.
-    Mermaid,
-    /// `erd` only: Graphviz DOT text.
-    Dot,
-    /// `erd` only: SVG.
-    Svg,
-    /// `erd` only: one self-contained HTML page.
-    Html,
-}
-
-impl Format {
-    /// A diagram format (only `erd` draws diagrams).
-    pub fn is_diagram(self) -> bool {
-        !matches!(self, Format::Human | Format::Json)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+    Erd(erd::Args),
 }
 
 /// Cargo's help colours, so `cargo schema --help` looks like the rest of cargo.

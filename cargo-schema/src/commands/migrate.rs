@@ -1,28 +1,14 @@
 //! `cargo schema migrate`: applies pending migrations through the runtime's `Migrator` (the
 //! same runner, lock and history table the application uses).
 
-use crate::cli::{DatabaseArgs, PackageArgs};
+use crate::cli::migrate::Args;
+use crate::cli::PackageArgs;
 use crate::database::{self, classify, report_failure};
 use crate::error::CliError;
 use crate::exit_code;
 use crate::output::plan::print_plan;
 use crate::output::Output;
 use serde_json::json;
-
-#[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Exit status: 0 applied or up to date, 1 a migration failed (the database is left at the last good version) or the history disagrees with the files, 2 error."
-)]
-pub struct Args {
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-    /// Apply pending migrations up to and including this version.
-    #[arg(long, value_name = "VERSION")]
-    pub to: Option<i64>,
-    /// Print what would run (files and statements) without touching the database's schema.
-    #[arg(long)]
-    pub dry_run: bool,
-}
 
 pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
     let session = database::open(args.database.database_url.as_deref(), packages)?;

@@ -2,6 +2,7 @@
 //! sequence and recorded in the snapshot chain as hand-written, so `verify` neither expects it
 //! to match generated text nor reports it as missing from the structs.
 
+use crate::cli::new::Args;
 use crate::cli::PackageArgs;
 use crate::error::CliError;
 use crate::exit_code;
@@ -11,14 +12,6 @@ use crate::project::package::{self, SchemaTarget};
 use crate::project::snapshot_file::{self, write_atomically};
 use schema_core::snapshot::{ChainEntry, MigrationKind};
 use serde_json::json;
-
-#[derive(Debug, clap::Args)]
-#[command(after_help = "Exit status: 0 written, 2 error.")]
-pub struct Args {
-    /// Name of the migration (becomes the file slug: `NNNN_<name>.up.sql`).
-    #[arg(value_name = "NAME")]
-    pub name: String,
-}
 
 pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
     let slug = slug_from_name(&args.name)?;

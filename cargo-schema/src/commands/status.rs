@@ -1,22 +1,14 @@
 //! `cargo schema status`: applied, pending, changed-after-apply, unfinished and missing
 //! migrations of one database, read through the runtime's `Migrator` (reads only).
 
-use crate::cli::{DatabaseArgs, PackageArgs};
+use crate::cli::status::Args;
+use crate::cli::PackageArgs;
 use crate::database::{self, classify, report_failure};
 use crate::error::CliError;
 use crate::exit_code;
 use crate::output::Output;
 use schema_runtime::migrator::{MigrationState, StatusReport};
 use serde_json::json;
-
-#[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Exit status: 0 up to date, 1 pending, changed, unfinished or missing migrations, 2 error."
-)]
-pub struct Args {
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
 
 pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
     let session = database::open(args.database.database_url.as_deref(), packages)?;

@@ -1,6 +1,6 @@
 //! A problem at a place in a source file, printed as `file:line:col: message`.
 
-use crate::output::display_path;
+use super::path::display_path;
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;

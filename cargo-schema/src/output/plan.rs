@@ -1,6 +1,6 @@
 //! Printing a dry-run plan: every file that would run and its statements.
 
-use crate::output::Output;
+use super::writer::Output;
 use schema_runtime::migrator::{Direction, Plan};
 use serde_json::json;
 

@@ -2,6 +2,7 @@
 //! (added green, dropped red, changed amber, untouched neighbours faded).
 
 use super::history;
+use crate::cli::erd::{DiagramFormat, DiffArgs};
 use crate::error::CliError;
 use crate::output::{display_path, Output};
 use crate::project::package::SchemaTarget;
@@ -10,28 +11,6 @@ use schema_core::model::{RenameHints, Schema};
 use schema_core::Dialect;
 use schema_erd::{Format, Graph};
 use std::path::{Path, PathBuf};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DiagramFormat {
-    Mermaid,
-    Svg,
-    Html,
-    Dot,
-}
-
-#[derive(Clone, Debug, Default, clap::Args)]
-#[command(next_help_heading = "Diagram of the change")]
-pub struct DiffArgs {
-    /// Also draw what the migration changes: added green, dropped red, changed amber,
-    /// untouched neighbours faded. FORMAT: mermaid (default, or the --erd-out file's
-    /// extension), svg, html or dot.
-    #[arg(long, value_name = "FORMAT", value_enum)]
-    pub erd_diff: Option<Option<DiagramFormat>>,
-    /// Write the --erd-diff diagram to FILE instead of stdout (with several targets, one
-    /// file each: FILE.<package>.<dialect>.<extension>).
-    #[arg(long, value_name = "FILE")]
-    pub erd_out: Option<PathBuf>,
-}
 
 /// One target's diagram of a change.
 pub struct Diagram {
@@ -95,10 +74,6 @@ impl Diagram {
 }
 
 impl DiffArgs {
-    pub fn wanted(&self) -> bool {
-        self.erd_diff.is_some() || self.erd_out.is_some()
-    }
-
     /// Checked before anything is written: JSON output keeps stdout for its document.
     pub fn check(&self, json: bool) -> Result<(), CliError> {
         if self.wanted() && json && self.erd_out.is_none() {

@@ -6,46 +6,17 @@ mod diff_args;
 mod history;
 mod source;
 
-pub use diff_args::{Diagram, DiffArgs};
+pub use diff_args::Diagram;
 
-use crate::cli::{DatabaseArgs, Format, PackageArgs};
+use crate::cli::erd::Args;
+use crate::cli::{Format, PackageArgs};
 use crate::error::CliError;
 use crate::exit_code;
 use crate::output::{display_path, Output};
 use crate::project::snapshot_file::write_atomically;
 use schema_erd::{Graph, Selection};
 use serde_json::json;
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, clap::Args)]
-#[command(after_help = "Exit status: 0 drawn, 2 error.\n\
-    --format: mermaid (the default: text that code hosts render in README files and pull requests), dot (Graphviz), svg (laid out here: no Graphviz, no browser), html (one file, the SVG with pan, zoom, find and click-a-table-to-see-its-relations, loading nothing from the network), json (the diagram's model). With --out and no --format, the file's extension picks the format (.mmd .md .dot .gv .svg .html .json).\n\
-    Relations use crow's feet: || exactly one, o| at most one (a nullable key on the parent side, a unique key on the child side), o< many; a join table (two foreign keys that make its primary key) says which tables it joins many-to-many. A column type ending in ? is nullable.")]
-pub struct Args {
-    /// Write the diagram to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// Only these tables (comma-separated), and the relations between them.
-    #[arg(
-        long,
-        value_name = "TABLE,...",
-        value_delimiter = ',',
-        conflicts_with = "around"
-    )]
-    pub tables: Vec<String>,
-    /// A table and the tables around it, --depth relations away in either direction.
-    #[arg(long, value_name = "TABLE")]
-    pub around: Option<String>,
-    /// How many relations away from --around to go [default: 1].
-    #[arg(long, value_name = "N", requires = "around")]
-    pub depth: Option<usize>,
-    /// Draw the committed snapshot even when DATABASE_URL is set.
-    #[arg(long)]
-    pub snapshot: bool,
-    /// Draw this live database (introspected) instead of the snapshot.
-    #[command(flatten)]
-    pub database: DatabaseArgs,
-}
+use std::path::Path;
 
 pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
     let selection = selection(args)?;
