@@ -1,7 +1,7 @@
 //! cargo schema: the command-line front end of cargo-schema.
 //!
 //! `main` calls [`main_impl`], which parses the command line, runs one command from
-//! [`commands`] and turns its outcome into an exit status (see [`exit_code`]). Semver covers the
+//! [`commands`] and turns its outcome into an exit status (see [`outcome`]). Semver covers the
 //! binary's behaviour, not this library's API.
 
 pub mod args;
@@ -9,7 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod database;
 pub mod error;
-pub mod exit_code;
+pub mod outcome;
 pub mod output;
 pub mod project;
 
@@ -33,9 +33,9 @@ pub fn main_impl() -> i32 {
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                exit_code::ERROR
+                outcome::ERROR
             } else {
-                exit_code::OK
+                outcome::OK
             };
         }
     };
@@ -43,13 +43,7 @@ pub fn main_impl() -> i32 {
     for url in commands::database_urls(&args) {
         out.hide_secrets_of(&url);
     }
-    let code = match commands::run(&args, &mut out) {
-        Ok(code) => code,
-        Err(error) => {
-            out.error(&error);
-            exit_code::ERROR
-        }
-    };
+    let code = outcome::finish(commands::run(&args, &mut out), &mut out);
     out.flush();
     code
 }

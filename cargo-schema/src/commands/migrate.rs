@@ -4,13 +4,12 @@
 use crate::cli::migrate::Args;
 use crate::cli::PackageArgs;
 use crate::database::{self, classify, report_failure};
-use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::plan::print_plan;
 use crate::output::Output;
 use serde_json::json;
 
-pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> CommandResult {
     let session = database::open(args.database.database_url.as_deref(), packages)?;
     let migrator = &session.migrator;
     if args.dry_run {
@@ -20,7 +19,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         return match plan {
             Ok(plan) => {
                 print_plan(out, &plan);
-                Ok(exit_code::OK)
+                Ok(Outcome::Success)
             }
             Err(failure) => report_failure(failure, "migrate", out),
         };
@@ -47,5 +46,5 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         out.line(format!("{:04}_{}", applied.version, applied.name));
     }
     out.json(&json!({"status": "ok", "report": report}));
-    Ok(exit_code::OK)
+    Ok(Outcome::Success)
 }

@@ -10,11 +10,12 @@ pub mod verify;
 
 use crate::cli::{Command, SchemaArgs};
 use crate::error::CliError;
+use crate::outcome::CommandResult;
 use crate::output::Output;
 use clap::ValueEnum;
 
-/// Runs the chosen command; `Ok` carries the exit status.
-pub fn run(args: &SchemaArgs, out: &mut Output) -> Result<i32, CliError> {
+/// Runs the chosen command.
+pub fn run(args: &SchemaArgs, out: &mut Output) -> CommandResult {
     let format = args.output.format;
     if format.is_diagram() && !matches!(args.command, Command::Erd(_)) {
         return Err(CliError::new(format!(

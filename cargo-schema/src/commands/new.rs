@@ -5,7 +5,7 @@
 use crate::cli::new::Args;
 use crate::cli::PackageArgs;
 use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::{display_path, Output};
 use crate::project::migrations::{self, file_names, slug_from_name};
 use crate::project::package::{self, SchemaTarget};
@@ -13,7 +13,7 @@ use crate::project::snapshot_file::{self, write_atomically};
 use schema_core::snapshot::{ChainEntry, MigrationKind};
 use serde_json::json;
 
-pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> CommandResult {
     let slug = slug_from_name(&args.name)?;
     let selected = package::select(packages)?;
     // Check every target before writing anything, so an error leaves no half-done work.
@@ -47,7 +47,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         }));
     }
     out.json(&json!({"status": "written", "migrations": written}));
-    Ok(exit_code::OK)
+    Ok(Outcome::Success)
 }
 
 fn plan(

@@ -4,14 +4,14 @@ use crate::cli::rollback::Args;
 use crate::cli::PackageArgs;
 use crate::database::{self, classify, report_failure, Failure};
 use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::plan::print_plan;
 use crate::output::Output;
 use schema_runtime::migrator::{AcceptDataLoss, RollbackTarget};
 use schema_runtime::MigrateError;
 use serde_json::json;
 
-pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> CommandResult {
     let target = match (args.to, args.steps) {
         (Some(version), _) => RollbackTarget::To(version),
         (None, Some(steps)) => RollbackTarget::Steps(steps),
@@ -38,12 +38,11 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             Ok(plan) => {
                 print_plan(out, &plan);
                 if plan.refused() {
-                    out.diag(
-                        "error: the rollback would be refused (nothing would be undone): acknowledge the data loss or change the rows named above",
-                    );
-                    return Ok(exit_code::PROBLEMS);
+                    return Ok(Outcome::problems(
+                        "the rollback would be refused (nothing would be undone): acknowledge the data loss or change the rows named above",
+                    ));
                 }
-                Ok(exit_code::OK)
+                Ok(Outcome::Success)
             }
             Err(failure) => report_failure(failure, "rollback", out),
         };
@@ -58,13 +57,12 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
     let report = match report {
         Ok(report) => report,
         Err(Failure::Failed(MigrateError::RollbackRefused(refusal))) => {
-            out.diag(format!("error: {refusal}"));
             out.json(&json!({
                 "status": "refused",
                 "error": refusal.to_string(),
                 "checks": refusal.checks,
             }));
-            return Ok(exit_code::PROBLEMS);
+            return Ok(Outcome::problems(refusal.to_string()));
         }
         Err(failure) => return report_failure(failure, "rollback", out),
     };
@@ -79,5 +77,5 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         out.line(format!("{:04}_{}", undone.version, undone.name));
     }
     out.json(&json!({"status": "ok", "report": report}));
-    Ok(exit_code::OK)
+    Ok(Outcome::Success)
 }

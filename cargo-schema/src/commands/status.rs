@@ -4,13 +4,12 @@
 use crate::cli::status::Args;
 use crate::cli::PackageArgs;
 use crate::database::{self, classify, report_failure};
-use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::Output;
 use schema_runtime::migrator::{MigrationState, StatusReport};
 use serde_json::json;
 
-pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> CommandResult {
     let session = database::open(args.database.database_url.as_deref(), packages)?;
     let migrator = &session.migrator;
     let report = database::with_pool(&session, |pool| async move {
@@ -27,9 +26,9 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         "report": report,
     }));
     Ok(if up_to_date {
-        exit_code::OK
+        Outcome::Success
     } else {
-        exit_code::PROBLEMS
+        Outcome::Problems(None)
     })
 }
 

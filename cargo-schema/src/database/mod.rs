@@ -7,7 +7,7 @@ pub mod url;
 use crate::cli::PackageArgs;
 use crate::database::url::{dialect_of_url, redact_url};
 use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::{display_path, Output};
 use crate::project::package::{self, SchemaTarget};
 use schema_runtime::{DatabasePool, MigrateError, Migrator};
@@ -121,14 +121,13 @@ pub fn classify(error: MigrateError) -> Failure {
     }
 }
 
-/// Prints a failure and gives the exit status.
-pub fn report_failure(failure: Failure, command: &str, out: &mut Output) -> Result<i32, CliError> {
+/// What a failure comes to: an error (exit status 2), or `<command> failed: ...` (1).
+pub fn report_failure(failure: Failure, command: &str, out: &mut Output) -> CommandResult {
     match failure {
         Failure::Error(e) => Err(e),
         Failure::Failed(e) => {
-            out.diag(format!("error: {command} failed: {e}"));
             out.json(&serde_json::json!({"status": "failed", "error": e.to_string()}));
-            Ok(exit_code::PROBLEMS)
+            Ok(Outcome::problems(format!("{command} failed: {e}")))
         }
     }
 }

@@ -11,14 +11,14 @@ pub use diff_args::Diagram;
 use crate::cli::erd::Args;
 use crate::cli::{Format, PackageArgs};
 use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::{display_path, Output};
 use crate::project::snapshot_file::write_atomically;
 use schema_erd::{Graph, Selection};
 use serde_json::json;
 use std::path::Path;
 
-pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> CommandResult {
     let selection = selection(args)?;
     let format = diagram_format(out.format, args.out.as_deref());
     let url = args
@@ -49,7 +49,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
             let value = json!({"status": "drawn", "source": drawn.title, "diagram": graph});
             if args.out.is_none() {
                 out.json(&value);
-                return Ok(exit_code::OK);
+                return Ok(Outcome::Success);
             }
             serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
         }
@@ -75,7 +75,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         }
         None => out.line(text.trim_end()),
     }
-    Ok(exit_code::OK)
+    Ok(Outcome::Success)
 }
 
 fn selection(args: &Args) -> Result<Selection, CliError> {

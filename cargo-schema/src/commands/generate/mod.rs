@@ -14,7 +14,7 @@ use crate::cli::generate::Args;
 use crate::cli::PackageArgs;
 use crate::commands::erd::Diagram;
 use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::{display_path, Output};
 use crate::project::migrations::{self, file_names, slug_from_name};
 use crate::project::package::{self, SchemaTarget};
@@ -27,7 +27,7 @@ use schema_core::snapshot::{ChainEntry, MigrationKind, Snapshot};
 use serde_json::{json, Value};
 
 /// What generating one target came to, before anything is written.
-struct Outcome {
+struct Prepared {
     package: String,
     target: SchemaTarget,
     snapshot: Snapshot,
@@ -37,12 +37,12 @@ struct Outcome {
     accepted: Vec<String>,
 }
 
-pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> CommandResult {
     let name = args.name.as_deref().map(slug_from_name).transpose()?;
     args.erd.check(out.is_json())?;
     let selected = package::select(packages)?;
     // Everything is computed before anything is written: one bad target writes nothing.
-    let mut outcomes = Vec::new();
+    let mut prepared = Vec::new();
     let mut diagrams = Vec::new();
     for package in &selected {
         let structs = structs::read(package)?;
@@ -93,7 +93,7 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
                     &hints,
                 ));
             }
-            outcomes.push(Outcome {
+            prepared.push(Prepared {
                 package: package.name.clone(),
                 target: target.clone(),
                 snapshot,
@@ -104,24 +104,24 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
         }
     }
 
-    check_accepted_keys(&args.accept, &outcomes)?;
+    check_accepted_keys(&args.accept, &prepared)?;
     // The acknowledgements still missing, over every target, each once.
     let missing = dedup(
-        outcomes
+        prepared
             .iter()
             .flat_map(|o| waiting_keys(o, args))
             .collect(),
     );
     // A dry run previews what would be refused, marking what it waits for.
     if !missing.is_empty() && !args.dry_run {
-        let code = refuse(&outcomes, &missing, args, packages, out);
+        let refused = refuse(&prepared, &missing, args, packages, out);
         args.erd.emit(diagrams, out)?;
-        return Ok(code);
+        return Ok(refused);
     }
 
     let mut results = Vec::new();
-    for outcome in outcomes {
-        results.push(write(outcome, name.as_deref(), args, out)?);
+    for prep in prepared {
+        results.push(write(prep, name.as_deref(), args, out)?);
     }
     if args.dry_run && !missing.is_empty() {
         out.note(format!(
@@ -132,13 +132,13 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
     }
     out.json(&json!({"status": status_word(&results, args.dry_run), "targets": results}));
     args.erd.emit(diagrams, out)?;
-    Ok(exit_code::OK)
+    Ok(Outcome::Success)
 }
 
 /// The keys of the target's changes and down steps that need an acknowledgement the command
 /// line does not give, each once, in order.
-fn waiting_keys(outcome: &Outcome, args: &Args) -> Vec<String> {
-    let Some(generated) = &outcome.generated else {
+fn waiting_keys(prep: &Prepared, args: &Args) -> Vec<String> {
+    let Some(generated) = &prep.generated else {
         return Vec::new();
     };
     dedup(
@@ -262,8 +262,8 @@ fn status_word(results: &[Value], dry_run: bool) -> &'static str {
 }
 
 /// An `--accept` that matches no change is a typo: say which words would match.
-fn check_accepted_keys(accepted: &[String], outcomes: &[Outcome]) -> Result<(), CliError> {
-    let keys: Vec<&str> = outcomes
+fn check_accepted_keys(accepted: &[String], prepared: &[Prepared]) -> Result<(), CliError> {
+    let keys: Vec<&str> = prepared
         .iter()
         .filter_map(|o| o.generated.as_ref())
         .flat_map(|g| g.needing_accept())
@@ -289,30 +289,30 @@ fn check_accepted_keys(accepted: &[String], outcomes: &[Outcome]) -> Result<(), 
 }
 
 fn refuse(
-    outcomes: &[Outcome],
+    prepared: &[Prepared],
     missing: &[String],
     args: &Args,
     packages: &PackageArgs,
     out: &mut Output,
-) -> i32 {
+) -> Outcome {
     let mut targets = Vec::new();
     let mut drops = false;
     let mut removed_values = false;
-    for outcome in outcomes {
-        let waiting_keys = waiting_keys(outcome, args);
-        let generated = outcome.generated.as_ref();
+    for prep in prepared {
+        let waiting_keys = waiting_keys(prep, args);
+        let generated = prep.generated.as_ref();
         targets.push(Value::Object(target_json(
-            &outcome.package,
-            &outcome.target,
+            &prep.package,
+            &prep.target,
             false,
             generated,
-            &outcome.accepted,
+            &prep.accepted,
             &waiting_keys,
         )));
         let Some(generated) = generated.filter(|_| !waiting_keys.is_empty()) else {
             continue;
         };
-        let which = format!("{} ({})", outcome.package, outcome.target.dialect);
+        let which = format!("{} ({})", prep.package, prep.target.dialect);
         print_changes(out, &which, generated);
         let waiting = unacknowledged(
             generated.needing_accept(),
@@ -328,7 +328,7 @@ fn refuse(
         };
         out.diag(format!(
             "error: refused: {what} for {} need an acknowledgement (destructive, or rewriting a table); nothing written",
-            outcome.target.dialect
+            prep.target.dialect
         ));
         // A key shared by a change and its rollback step: one `--accept` covers both.
         let mut told = Vec::new();
@@ -377,25 +377,25 @@ fn refuse(
         out.diag("  help: to rename an enum value instead of removing it, add `#[schema(renamed_from = \"old\")]` to the renamed enum variant");
     }
     out.json(&json!({"status": "refused", "targets": targets}));
-    exit_code::PROBLEMS
+    Outcome::Problems(None)
 }
 
 fn write(
-    outcome: Outcome,
+    prep: Prepared,
     name: Option<&str>,
     args: &Args,
     out: &mut Output,
 ) -> Result<Value, CliError> {
     // Only a dry run gets here with acknowledgements missing.
-    let needs_accept = waiting_keys(&outcome, args);
-    let Outcome {
+    let needs_accept = waiting_keys(&prep, args);
+    let Prepared {
         package,
         target,
         mut snapshot,
         code,
         generated,
         accepted,
-    } = outcome;
+    } = prep;
     let dialect = target.dialect;
     // Which package and target a line is about: `blog (sqlite)`.
     let which = format!("{package} ({dialect})");

@@ -14,7 +14,7 @@ use crate::cli::verify::Args;
 use crate::cli::PackageArgs;
 use crate::commands::erd::Diagram;
 use crate::error::CliError;
-use crate::exit_code;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::Output;
 use crate::project::migrations;
 use crate::project::package::{self, SchemaPackage, SchemaTarget};
@@ -25,7 +25,7 @@ use replay::{ReplayPlan, Replayer};
 use schema_core::snapshot::Snapshot;
 use serde_json::json;
 
-pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32, CliError> {
+pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> CommandResult {
     args.erd.check(out.is_json())?;
     let selected = package::select(packages)?;
     let mut diagrams = Vec::new();
@@ -82,13 +82,12 @@ pub fn exec(args: &Args, packages: &PackageArgs, out: &mut Output) -> Result<i32
     out.json(&json!({"status": status, "targets": reports}));
     args.erd.emit(diagrams, out)?;
     if total == 0 {
-        Ok(exit_code::OK)
+        Ok(Outcome::Success)
     } else {
-        out.diag(format!(
-            "error: verify found {total} problem{}",
+        Ok(Outcome::problems(format!(
+            "verify found {total} problem{}",
             if total == 1 { "" } else { "s" }
-        ));
-        Ok(exit_code::PROBLEMS)
+        )))
     }
 }
 
