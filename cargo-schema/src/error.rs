@@ -1,9 +1,9 @@
 //! The error every command can end with (exit status 2): what went wrong and what to do.
 
 use crate::output::diagnostic::Diagnostic;
-use std::fmt;
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub struct CliError {
     pub message: String,
     /// What to do about it, one suggestion per entry.
@@ -40,11 +40,3 @@ impl CliError {
         self
     }
 }
-
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for CliError {}
